@@ -1,0 +1,56 @@
+package tally.deploy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/**
+ * Renders the instance user-data from {@code bootstrap.sh.template}. Every value is inserted as a
+ * single-quoted bash word, so a URL's {@code &} or {@code $} cannot be interpreted by the shell.
+ */
+public final class BootstrapScript {
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    /** EC2 refuses user-data over 16 KiB (before base64). */
+    static final int MAX_USER_DATA = 16 * 1024;
+
+    private BootstrapScript() {
+    }
+
+    public static String render(String version, String jarUrl, String sha256, int port) {
+        ReleaseStore.checkVersion(version);
+        if (!SHA256.matcher(sha256).matches()) {
+            throw new IllegalArgumentException("not a sha256: " + sha256);
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        String script = template()
+                .replace("@VERSION_QUOTED@", quote(version))
+                .replace("@JAR_URL_QUOTED@", quote(jarUrl))
+                .replace("@JAR_SHA256_QUOTED@", quote(sha256))
+                .replace("@VERSION@", version)
+                .replace("@PORT@", Integer.toString(port));
+        if (script.getBytes(StandardCharsets.UTF_8).length > MAX_USER_DATA) {
+            throw new DeployException("bootstrap script is over EC2's 16 KiB user-data limit");
+        }
+        return script;
+    }
+
+    /** {@code it's} becomes {@code 'it'\''s'}. */
+    static String quote(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
+    }
+
+    private static String template() {
+        try (InputStream in = BootstrapScript.class.getResourceAsStream("bootstrap.sh.template")) {
+            if (in == null) {
+                throw new IllegalStateException("bootstrap.sh.template missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

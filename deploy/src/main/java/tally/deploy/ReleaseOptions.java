@@ -1,0 +1,44 @@
+package tally.deploy;
+
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** Provisioning and timing options shared by release, rollback, teardown, status, smoke and plan. */
+public final class ReleaseOptions {
+    @Option(names = "--port", defaultValue = "8080", description = "Service port on the instances (default ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--cidr", defaultValue = "0.0.0.0/0", description = "Who may reach the service port (default ${DEFAULT-VALUE})")
+    String cidr;
+
+    @Option(names = "--instance-type", defaultValue = "t3.small", description = "EC2 instance type (default ${DEFAULT-VALUE})")
+    String instanceType;
+
+    @Option(names = "--ami", description = "AMI id; default: the latest Amazon Linux 2023 x86_64")
+    String ami;
+
+    @Option(names = "--running-timeout", defaultValue = "5m", description = "Wait at most this long for instances to run or terminate")
+    Duration runningTimeout;
+
+    @Option(names = "--health-timeout", defaultValue = "${env:TALLY_DEPLOY_HEALTH_TIMEOUT:-5m}",
+            description = "Wait at most this long for every new instance to be ready with the new version"
+                    + " (env TALLY_DEPLOY_HEALTH_TIMEOUT)")
+    Duration healthTimeout;
+
+    @Option(names = "--poll-interval", defaultValue = "${env:TALLY_DEPLOY_POLL_INTERVAL:-2s}",
+            description = "Pause between health and state polls (env TALLY_DEPLOY_POLL_INTERVAL)")
+    Duration pollInterval;
+
+    @Option(names = "--lock-ttl", defaultValue = "30m", description = "The environment lock expires after this")
+    Duration lockTtl;
+
+    @Option(names = "--url-ttl", defaultValue = "1h", description = "How long the presigned jar URL in the user-data stays valid")
+    Duration urlTtl;
+
+    @Option(names = "--force-unlock", description = "Remove the environment's lock first (when a dead run left it)")
+    boolean forceUnlock;
+
+    ReleaseSettings settings() {
+        return new ReleaseSettings(port, cidr, instanceType, ami, runningTimeout, healthTimeout, pollInterval, lockTtl, urlTtl);
+    }
+}

@@ -1,0 +1,63 @@
+package tally.deploy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import software.amazon.awssdk.services.ec2.model.Address;
+import software.amazon.awssdk.services.ec2.model.Instance;
+
+@Command(name = "status", description = "The environment's instances, versions, health and stable address.")
+final class StatusCommand implements Callable<Integer> {
+    @ParentCommand
+    DeployCli cli;
+
+    @Option(names = "--env", required = true)
+    String env;
+
+    @Mixin
+    ReleaseOptions options;
+
+    /** One instance as status shows it. */
+    record InstanceStatus(String id, String state, String version, String deployId, String ip, boolean live, String health) {
+    }
+
+    /** The environment as status shows it. */
+    record Status(String env, String liveVersion, String address, List<InstanceStatus> instances) {
+    }
+
+    @Override
+    public Integer call() {
+        try (AwsClients aws = cli.clients()) {
+            Fleet fleet = new Fleet(aws.ec2(), env, options.pollInterval);
+            InstanceHost host = cli.host(aws, options.port);
+            HealthGate gate = new HealthGate(cli.mapper, options.pollInterval);
+            Optional<Address> address = fleet.address();
+            String target = address.map(Address::instanceId).orElse(null);
+            List<InstanceStatus> rows = new ArrayList<>();
+            for (Instance i : fleet.instances()) {
+                String version = Fleet.tag(i, "version");
+                String health = "running".equals(i.state().nameAsString()) && version != null
+                        ? gate.check(i.instanceId(), host.endpoint(i), version).detail() : "-";
+                rows.add(new InstanceStatus(i.instanceId(), i.state().nameAsString(), version, Fleet.tag(i, "deploy-id"),
+                        i.publicIpAddress(), i.instanceId().equals(target), health));
+            }
+            String live = rows.stream().filter(InstanceStatus::live).map(InstanceStatus::version).findFirst().orElse(null);
+            Status status = new Status(env, live, address.map(Address::publicIp).orElse(null), rows);
+            StringBuilder text = new StringBuilder();
+            text.append(env).append(": live ").append(live == null ? "nothing" : live)
+                    .append(", address ").append(status.address() == null ? "-" : status.address());
+            for (InstanceStatus r : rows) {
+                text.append(System.lineSeparator()).append("  ").append(r.id()).append("  ").append(r.state())
+                        .append("  ").append(r.version()).append("  ").append(r.deployId()).append("  ").append(r.ip())
+                        .append(r.live() ? "  (address)" : "").append("  ").append(r.health());
+            }
+            cli.emit(status, text.toString());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,62 @@
+package tally.deploy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+
+/**
+ * Runs {@code tally-deploy} in-process, exactly as {@code main} wires it, against the test's moto, bucket
+ * and rehearsal directory, with short waits: health polls every 200 ms, two attempts per AWS call.
+ */
+final class Cli {
+    /** What one command printed and returned. */
+    record Run(int exit, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    private final MotoServer.Endpoint moto;
+    private final String bucket;
+    private final Path rehearsalDir;
+
+    Cli(MotoServer.Endpoint moto, String bucket, Path rehearsalDir) {
+        this.moto = moto;
+        this.bucket = bucket;
+        this.rehearsalDir = rehearsalDir;
+    }
+
+    Run run(String... args) {
+        List<String> full = new ArrayList<>(List.of("--endpoint-url", moto.uri().toString(), "--bucket", bucket,
+                "--rehearsal-dir", rehearsalDir.toString(), "--max-attempts", "2"));
+        full.addAll(List.of(args));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine line = DeployCli.commandLine();
+        line.setOut(new PrintWriter(out, true));
+        line.setErr(new PrintWriter(err, true));
+        int exit = line.execute(full.toArray(String[]::new));
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** {@code args} plus the short waits a test wants; a later {@code --health-timeout} in args wins. */
+    static String[] fast(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--poll-interval", "200ms", "--running-timeout", "20s"));
+        if (!all.contains("--health-timeout")) {
+            all.addAll(List.of("--health-timeout", "40s"));
+        }
+        return all.toArray(String[]::new);
+    }
+
+    RehearsalHost host(AwsClients aws) {
+        return new RehearsalHost(rehearsalDir, aws.ec2(), java.time.Duration.ofMinutes(1));
+    }
+
+    AwsClients clients() {
+        return new AwsClients("us-east-1", moto.uri(), 2);
+    }
+}
