@@ -1,0 +1,34 @@
+package tally.web;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.StatusCodes;
+import java.util.Deque;
+
+/** Reads page parameters; ends an exchange with a page or a redirect. Pages carry CSRF tokens, so no cache may keep them. */
+final class PageResponse {
+
+    private PageResponse() {
+    }
+
+    /** The first value of a query or path parameter ({@code {id}} in a route template), or null. */
+    static String param(HttpServerExchange exchange, String name) {
+        Deque<String> values = exchange.getQueryParameters().get(name);
+        return values == null || values.isEmpty() || values.getFirst().isBlank() ? null : values.getFirst();
+    }
+
+    static void html(HttpServerExchange exchange, int status, Html page) {
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders()
+                .put(Headers.CONTENT_TYPE, "text/html; charset=utf-8")
+                .put(Headers.CACHE_CONTROL, "no-store");
+        exchange.getResponseSender().send(page.markup());
+    }
+
+    /** 303 See Other: after a form post the browser GETs {@code location}, so a reload does not post again. */
+    static void seeOther(HttpServerExchange exchange, String location) {
+        exchange.setStatusCode(StatusCodes.SEE_OTHER);
+        exchange.getResponseHeaders().put(Headers.LOCATION, location).put(Headers.CACHE_CONTROL, "no-store");
+        exchange.endExchange();
+    }
+}

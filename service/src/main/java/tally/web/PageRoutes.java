@@ -1,0 +1,78 @@
+package tally.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.RoutingHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Properties;
+import tally.ServerConfig;
+import tally.http.Ingest;
+import tally.store.DatasetStore;
+
+/**
+ * The HTML pages' route table, added to the server's by {@link tally.http.TallyServer}:
+ *
+ * <pre>
+ * GET  /                      the dataset form (with upload.js: live progress over the API)
+ * POST /datasets              the form without script: multipart, 303 to the result page
+ * GET  /datasets              past datasets, newest first, with delete buttons
+ * GET  /datasets/{id}         the result page
+ * POST /datasets/{id}/delete  a delete button (303 back to the list)
+ * GET  /static/{file}         CSS, script and icon, fingerprinted
+ * </pre>
+ *
+ * Every page response carries the security headers (CSP without inline script, nosniff, no framing).
+ */
+public final class PageRoutes {
+
+    private static final List<String> STATIC_FILES = List.of("tally.css", "upload.js", "favicon.svg");
+
+    private final StaticFiles statics;
+    private final FormPage form;
+    private final DatasetListPage list;
+    private final ResultPage result;
+    private final FormUpload upload;
+    private final DeleteAction delete;
+    private final Layout layout;
+
+    public PageRoutes(DatasetStore store, Ingest ingest, ServerConfig config, ObjectMapper json) {
+        ClassLoader loader = PageRoutes.class.getClassLoader();
+        Templates templates = new Templates(loader);
+        CsrfToken csrf = new CsrfToken();
+        this.statics = new StaticFiles(loader, STATIC_FILES);
+        this.layout = new Layout(templates, statics, version(loader));
+        this.form = new FormPage(layout, csrf, config.maxUploadBytes());
+        this.list = new DatasetListPage(store, layout, csrf);
+        this.result = new ResultPage(store, json, layout, new BarChart(templates));
+        this.upload = new FormUpload(ingest, store, form, csrf, config.maxUploadBytes());
+        this.delete = new DeleteAction(store, layout, csrf);
+    }
+
+    public void addTo(RoutingHandler routes) {
+        routes.get("/", page(form));
+        routes.get("/datasets", page(list));
+        routes.post("/datasets", new SecurityHeaders(upload));
+        routes.get("/datasets/{id}", page(result));
+        routes.post("/datasets/{id}/delete", new SecurityHeaders(delete));
+        routes.get("/static/{file}", statics);
+    }
+
+    private HttpHandler page(HttpHandler handler) {
+        return new SecurityHeaders(new PageGuard(layout, handler));
+    }
+
+    private static String version(ClassLoader loader) {
+        Properties properties = new Properties();
+        try (InputStream in = loader.getResourceAsStream("tally-version.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties.getProperty("version", "unknown");
+    }
+}
