@@ -1,5 +1,5 @@
 package tally.job;
 
 /** What a finished job reports besides its rows. Serialized as JSON by the service. */
-public record JobResult(Object counters, Object summary) {
+public record JobResult(Counters counters, Summary summary) {
 }

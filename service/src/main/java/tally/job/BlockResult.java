@@ -1,0 +1,84 @@
+package tally.job;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * What parsing one block of whole lines gives: its aggregates and its rows in input order. Blocks
+ * are parsed independently (on any thread) and then handed, in input order, to the sorter and the
+ * totals, so equal ids keep their input order whatever the threads did.
+ */
+final class BlockResult {
+    final Aggregates aggregates;
+    /** The input block, returned to the job for reuse once parsed. */
+    final byte[] input;
+    private final ByteSink rows = new ByteSink(1 << 12);
+    private final ByteSink keys = new ByteSink(64);
+    /** Per row: row offset, row length, key offset in {@code keys} (-1: the row's first bytes), key length. */
+    private int[] index = new int[4 * 64];
+    private int count;
+
+    BlockResult(int maxExactTerms, byte[] input) {
+        this.aggregates = new Aggregates(maxExactTerms);
+        this.input = input;
+    }
+
+    /** Parses the lines of {@code b[from, to)}; a last line without LF counts too (SPEC "Input"). */
+    static BlockResult parse(LineParser parser, byte[] b, int from, int to, int maxLineBytes, int maxExactTerms) {
+        BlockResult result = new BlockResult(maxExactTerms, b);
+        int p = from;
+        while (p < to) {
+            int lf = Lines.indexOfLf(b, p, to);
+            int stop = lf < 0 ? to : lf;
+            result.line(parser, b, p, stop, maxLineBytes);
+            p = stop + 1;
+        }
+        return result;
+    }
+
+    private void line(LineParser parser, byte[] b, int start, int end, int maxLineBytes) {
+        if (end > start && b[end - 1] == '\r') {
+            end--;
+        }
+        if (end - start > maxLineBytes) {
+            aggregates.count(Outcome.TOO_LONG);
+            return;
+        }
+        Outcome outcome = parser.parse(b, start, end);
+        if (outcome != Outcome.KEPT) {
+            aggregates.count(outcome);
+            return;
+        }
+        aggregates.keep(parser);
+        ByteSink row = parser.row;
+        if (4 * count + 4 > index.length) {
+            index = Arrays.copyOf(index, index.length * 2);
+        }
+        int i = 4 * count++;
+        index[i] = rows.len;
+        index[i + 1] = row.len;
+        int keyLen = parser.keyLen();
+        byte[] key = parser.keyBuf();
+        int keyOff = parser.keyOff();
+        if (keyLen <= row.len && Arrays.equals(key, keyOff, keyOff + keyLen, row.buf, 0, keyLen)) {
+            index[i + 2] = -1;
+        } else {
+            index[i + 2] = keys.len;
+            keys.put(key, keyOff, keyLen);
+        }
+        index[i + 3] = keyLen;
+        rows.put(row.buf, 0, row.len);
+    }
+
+    /** Hands the rows, in input order, to the sorter. */
+    void drainTo(RowSorter sorter) throws IOException {
+        byte[] r = rows.buf;
+        for (int i = 0; i < 4 * count; i += 4) {
+            if (index[i + 2] < 0) {
+                sorter.add(r, index[i], index[i + 3], r, index[i], index[i + 1]);
+            } else {
+                sorter.add(keys.buf, index[i + 2], index[i + 3], r, index[i], index[i + 1]);
+            }
+        }
+    }
+}

@@ -1,0 +1,848 @@
+package tally.job;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Applies SPEC rules 1 to 8 to one line and, when the line is kept, builds its row.
+ *
+ * <p>One pass validates the whole line as UTF-8 and JSON (the two fail the same way, as
+ * {@code invalid_json}: a byte outside a string that is not ASCII is a JSON error anyway, so UTF-8
+ * is checked inside strings only) and notes where the last {@code tags}, {@code updated} and
+ * {@code id} members of the top-level object start. Those three values are then read again from
+ * the known-valid bytes. Nothing is allocated per line once the scratch buffers have grown.
+ *
+ * <p>Not thread-safe, but holds no shared state: use one instance per thread.
+ */
+final class LineParser {
+    /** SPEC rule 2: nesting deeper than this is invalid. */
+    static final int MAX_DEPTH = 1000;
+
+    private static final byte PLAIN = 0;
+    private static final byte QUOTE = 1;
+    private static final byte BACKSLASH = 2;
+    private static final byte CONTROL = 3;
+    private static final byte NON_ASCII = 4;
+    private static final byte[] STRING_CLASS = new byte[256];
+
+    static {
+        for (int c = 0; c < 0x20; c++) {
+            STRING_CLASS[c] = CONTROL;
+        }
+        STRING_CLASS['"'] = QUOTE;
+        STRING_CLASS['\\'] = BACKSLASH;
+        for (int c = 0x80; c < 0x100; c++) {
+            STRING_CLASS[c] = NON_ASCII;
+        }
+    }
+
+    private static final byte[] TAGS = {'t', 'a', 'g', 's'};
+    private static final byte[] UPDATED = {'u', 'p', 'd', 'a', 't', 'e', 'd'};
+    private static final byte[] ID = {'i', 'd'};
+    private static final byte[] TERM = {'t', 'e', 'r', 'm'};
+    private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+    private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+    private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+    private static final byte[] NAN = {'N', 'a', 'N'};
+    private static final byte[] INFINITY = {'I', 'n', 'f', 'i', 'n', 'i', 't', 'y'};
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long SPACES = 0x2020202020202020L;
+    private static final long QUOTES = 0x2222222222222222L;
+    private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+
+    private static final int AVG_CACHE_TAGS = 64;
+    private static final int AVG_CACHE_SUMS = 9 * AVG_CACHE_TAGS + 1;
+
+    private final boolean[] isObject = new boolean[MAX_DEPTH + 1];
+    private final ByteSink decoded = new ByteSink(256);
+    private final ByteSink updated = new ByteSink(64);
+    private final ByteSink idBytes = new ByteSink(256);
+    private final byte[][] avgCache = new byte[AVG_CACHE_TAGS * AVG_CACHE_SUMS][];
+
+    private byte[] b;
+    private int end;
+    private boolean hadEscape;
+    private int tagsPos;
+    private int updatedPos;
+    private int idPos;
+
+    // Facts of the last kept line, read by the job's aggregates.
+    final ByteSink row = new ByteSink(512);
+    final int[] histogram = new int[10];
+    int numTags;
+    int sumTagLen;
+    int longTags;
+    private int[] termStarts = new int[16];
+    private int terms;
+    private int weekdayStart, weekdayEnd, monthStart, monthEnd, yearStart, yearEnd;
+    private int hourStart, hourEnd, minuteStart, minuteEnd, secondStart, secondEnd;
+    private byte[] keyBuf;
+    private int keyOff;
+    private int keyLen;
+
+    /** The result of {@link #slice}: a view valid until the next call. */
+    byte[] sliceBuf;
+    int sliceOff;
+    int sliceLen;
+
+    /** Parses {@code b[start, end)} (a line without its LF and dropped CR). */
+    Outcome parse(byte[] bytes, int start, int stop) {
+        this.b = bytes;
+        this.end = stop;
+        tagsPos = -1;
+        updatedPos = -1;
+        idPos = -1;
+        int p = skipWhitespace(start);
+        if (p >= end) {
+            return Outcome.INVALID_JSON;
+        }
+        boolean topObject = b[p] == '{';
+        if (!validate(p)) {
+            return Outcome.INVALID_JSON;
+        }
+        if (!topObject) {
+            return Outcome.NOT_OBJECT;
+        }
+        if (tagsPos < 0) {
+            return Outcome.NO_TAGS;
+        }
+        if (!readTags()) {
+            return Outcome.BAD_TAGS;
+        }
+        if (!readUpdated()) {
+            return Outcome.BAD_UPDATED;
+        }
+        if (idPos < 0 || b[idPos] != '"') {
+            return Outcome.BAD_ID;
+        }
+        readId();
+        writeRow();
+        return Outcome.KEPT;
+    }
+
+    // ---- rule 2: one JSON value, checked without recursion ----
+
+    private boolean validate(int p) {
+        int depth = 0;
+        while (true) {
+            // A value starts at p.
+            if (p >= end) {
+                return false;
+            }
+            int c = b[p];
+            if (c == '{' || c == '[') {
+                if (++depth > MAX_DEPTH) {
+                    return false;
+                }
+                boolean object = c == '{';
+                isObject[depth] = object;
+                p = skipWhitespace(p + 1);
+                if (p < end && b[p] == (object ? '}' : ']')) {
+                    depth--;
+                    p++;
+                } else {
+                    if (object && (p = member(p, depth)) < 0) {
+                        return false;
+                    }
+                    continue;
+                }
+            } else if (c == '"') {
+                if ((p = scanString(p)) < 0) {
+                    return false;
+                }
+            } else if (c == '-' || (c >= '0' && c <= '9')) {
+                if ((p = scanNumber(p)) < 0) {
+                    return false;
+                }
+            } else if ((p = scanLiteral(p, c)) < 0) {
+                return false;
+            }
+            // A value ended at p: close containers or move to the next element.
+            while (true) {
+                p = skipWhitespace(p);
+                if (depth == 0) {
+                    return p == end;
+                }
+                if (p >= end) {
+                    return false;
+                }
+                c = b[p];
+                boolean object = isObject[depth];
+                if (c == ',') {
+                    p = skipWhitespace(p + 1);
+                    if (object && (p = member(p, depth)) < 0) {
+                        return false;
+                    }
+                    break;
+                }
+                if (c != (object ? '}' : ']')) {
+                    return false;
+                }
+                p++;
+                depth--;
+            }
+        }
+    }
+
+    /** Reads {@code "name" :} and returns where the member's value starts, or -1. */
+    private int member(int p, int depth) {
+        if (p >= end || b[p] != '"') {
+            return -1;
+        }
+        int nameEnd = scanString(p);
+        if (nameEnd < 0) {
+            return -1;
+        }
+        int q = skipWhitespace(nameEnd);
+        if (q >= end || b[q] != ':') {
+            return -1;
+        }
+        q = skipWhitespace(q + 1);
+        if (depth == 1) {
+            // Duplicate names: the last one wins, as in Python's json.
+            if (nameEquals(p, nameEnd, TAGS)) {
+                tagsPos = q;
+            } else if (nameEquals(p, nameEnd, UPDATED)) {
+                updatedPos = q;
+            } else if (nameEquals(p, nameEnd, ID)) {
+                idPos = q;
+            }
+        }
+        return q;
+    }
+
+    /** Whether the string token {@code b[quote, stop)} decodes to {@code name} (escapes allowed). */
+    private boolean nameEquals(int quote, int stop, byte[] name) {
+        int rawLen = stop - quote - 2;
+        if (!hadEscape) {
+            if (rawLen != name.length) {
+                return false;
+            }
+            for (int i = 0; i < rawLen; i++) {
+                if (b[quote + 1 + i] != name[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (rawLen < name.length) {
+            return false;
+        }
+        decoded.clear();
+        decode(quote, decoded);
+        if (decoded.len != name.length) {
+            return false;
+        }
+        for (int i = 0; i < name.length; i++) {
+            if (decoded.buf[i] != name[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int skipWhitespace(int p) {
+        while (p < end) {
+            byte c = b[p];
+            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                break;
+            }
+            p++;
+        }
+        return p;
+    }
+
+    /** Scans the string token at {@code b[p] == '"'}; returns the index after its closing quote, or -1. */
+    private int scanString(int p) {
+        boolean escaped = false;
+        p++;
+        while (true) {
+            p = skipPlain(p);
+            while (p < end && STRING_CLASS[b[p] & 0xFF] == PLAIN) {
+                p++;
+            }
+            if (p >= end) {
+                return -1;
+            }
+            int c = b[p] & 0xFF;
+            switch (STRING_CLASS[c]) {
+                case QUOTE:
+                    hadEscape = escaped;
+                    return p + 1;
+                case BACKSLASH:
+                    escaped = true;
+                    p = scanEscape(p);
+                    break;
+                case NON_ASCII:
+                    p = scanUtf8(p, c);
+                    break;
+                default:
+                    return -1; // a raw control character (Python's strict mode refuses them)
+            }
+            if (p < 0) {
+                return -1;
+            }
+        }
+    }
+
+    /**
+     * Skips string bytes that need no attention (ASCII, not a quote, backslash or control
+     * character) eight at a time; most of a bookmark line is such bytes inside URLs and titles.
+     */
+    private int skipPlain(int p) {
+        while (p + 8 <= end) {
+            long w = (long) LONGS.get(b, p);
+            long quote = w ^ QUOTES;
+            long backslash = w ^ BACKSLASHES;
+            // Flags a byte below 0x20, equal to '"' or '\\', or at least 0x80; the lowest flag is exact.
+            long special = ((w - SPACES) | (quote - ONES) & ~quote | (backslash - ONES) & ~backslash | w) & HIGHS;
+            if (special != 0) {
+                return p + (Long.numberOfTrailingZeros(special) >>> 3);
+            }
+            p += 8;
+        }
+        return p;
+    }
+
+    private int scanEscape(int p) {
+        if (p + 1 >= end) {
+            return -1;
+        }
+        switch (b[p + 1]) {
+            case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+                return p + 2;
+            case 'u':
+                if (p + 6 > end) {
+                    return -1;
+                }
+                for (int i = p + 2; i < p + 6; i++) {
+                    if (hexValue(b[i]) < 0) {
+                        return -1;
+                    }
+                }
+                return p + 6;
+            default:
+                return -1;
+        }
+    }
+
+    /**
+     * Strict UTF-8 (RFC 3629): refuses overlong forms, encoded surrogates (ED A0..BF) and code
+     * points above U+10FFFF, which a lenient decoder would let through.
+     */
+    private int scanUtf8(int p, int c) {
+        if (c < 0xC2) {
+            return -1;
+        }
+        if (c < 0xE0) {
+            return p + 1 < end && isContinuation(b[p + 1]) ? p + 2 : -1;
+        }
+        if (c < 0xF0) {
+            if (p + 2 >= end) {
+                return -1;
+            }
+            int second = b[p + 1] & 0xFF;
+            int low = c == 0xE0 ? 0xA0 : 0x80;
+            int high = c == 0xED ? 0x9F : 0xBF;
+            return second >= low && second <= high && isContinuation(b[p + 2]) ? p + 3 : -1;
+        }
+        if (c < 0xF5) {
+            if (p + 3 >= end) {
+                return -1;
+            }
+            int second = b[p + 1] & 0xFF;
+            int low = c == 0xF0 ? 0x90 : 0x80;
+            int high = c == 0xF4 ? 0x8F : 0xBF;
+            return second >= low && second <= high && isContinuation(b[p + 2]) && isContinuation(b[p + 3])
+                    ? p + 4 : -1;
+        }
+        return -1;
+    }
+
+    private static boolean isContinuation(byte x) {
+        return (x & 0xC0) == 0x80;
+    }
+
+    /** RFC 8259 numbers, plus {@code -Infinity} (Python's json reads it). */
+    private int scanNumber(int p) {
+        if (b[p] == '-') {
+            p++;
+            if (p < end && b[p] == 'I') {
+                return matchLiteral(p, INFINITY);
+            }
+        }
+        if (p >= end) {
+            return -1;
+        }
+        if (b[p] == '0') {
+            p++;
+        } else if (b[p] >= '1' && b[p] <= '9') {
+            p = skipDigits(p + 1);
+        } else {
+            return -1;
+        }
+        if (p < end && b[p] == '.') {
+            int q = skipDigits(p + 1);
+            if (q == p + 1) {
+                return -1;
+            }
+            p = q;
+        }
+        if (p < end && (b[p] == 'e' || b[p] == 'E')) {
+            p++;
+            if (p < end && (b[p] == '+' || b[p] == '-')) {
+                p++;
+            }
+            int q = skipDigits(p);
+            if (q == p) {
+                return -1;
+            }
+            p = q;
+        }
+        return p;
+    }
+
+    private int skipDigits(int p) {
+        while (p < end && b[p] >= '0' && b[p] <= '9') {
+            p++;
+        }
+        return p;
+    }
+
+    private int scanLiteral(int p, int c) {
+        switch (c) {
+            case 't':
+                return matchLiteral(p, TRUE);
+            case 'f':
+                return matchLiteral(p, FALSE);
+            case 'n':
+                return matchLiteral(p, NULL);
+            case 'N':
+                return matchLiteral(p, NAN);
+            case 'I':
+                return matchLiteral(p, INFINITY);
+            default:
+                return -1;
+        }
+    }
+
+    private int matchLiteral(int p, byte[] literal) {
+        if (p + literal.length > end) {
+            return -1;
+        }
+        for (int i = 0; i < literal.length; i++) {
+            if (b[p + i] != literal[i]) {
+                return -1;
+            }
+        }
+        return p + literal.length;
+    }
+
+    private static int hexValue(byte x) {
+        if (x >= '0' && x <= '9') {
+            return x - '0';
+        }
+        if (x >= 'a' && x <= 'f') {
+            return x - 'a' + 10;
+        }
+        if (x >= 'A' && x <= 'F') {
+            return x - 'A' + 10;
+        }
+        return -1;
+    }
+
+    private int hex4(int p) {
+        return hexValue(b[p]) << 12 | hexValue(b[p + 1]) << 8 | hexValue(b[p + 2]) << 4 | hexValue(b[p + 3]);
+    }
+
+    // ---- reading values again from bytes known to be valid ----
+
+    /** Skips one valid value starting at p; returns the index after it. */
+    private int skipValue(int p) {
+        byte c = b[p];
+        if (c == '"') {
+            return scanString(p);
+        }
+        if (c != '{' && c != '[') {
+            while (p < end) {
+                c = b[p];
+                if (c == ',' || c == ']' || c == '}' || c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+                    break;
+                }
+                p++;
+            }
+            return p;
+        }
+        int depth = 0;
+        while (true) {
+            c = b[p];
+            if (c == '"') {
+                p = scanString(p);
+                continue;
+            }
+            if (c == '{' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ']') {
+                if (--depth == 0) {
+                    return p + 1;
+                }
+            }
+            p++;
+        }
+    }
+
+    /**
+     * Decodes the valid string token at {@code b[quote]} into UTF-8. A surrogate pair written as
+     * two escapes becomes one code point; a lone surrogate keeps the three-byte form Python 2 wrote.
+     */
+    private void decode(int quote, ByteSink out) {
+        int p = quote + 1;
+        while (true) {
+            byte c = b[p];
+            if (c == '"') {
+                return;
+            }
+            if (c != '\\') {
+                out.put(c);
+                p++;
+                continue;
+            }
+            byte e = b[p + 1];
+            if (e != 'u') {
+                out.put(switch (e) {
+                    case 'b' -> '\b';
+                    case 'f' -> '\f';
+                    case 'n' -> '\n';
+                    case 'r' -> '\r';
+                    case 't' -> '\t';
+                    default -> e;
+                });
+                p += 2;
+                continue;
+            }
+            int unit = hex4(p + 2);
+            p += 6;
+            if (Character.isHighSurrogate((char) unit) && p + 6 <= end && b[p] == '\\' && b[p + 1] == 'u') {
+                int low = hex4(p + 2);
+                if (Character.isLowSurrogate((char) low)) {
+                    out.putCodePoint(Character.toCodePoint((char) unit, (char) low));
+                    p += 6;
+                    continue;
+                }
+            }
+            out.putCodePoint(unit);
+        }
+    }
+
+    /** Code points of the valid string token at {@code b[quote]}; a lone surrogate counts as one. */
+    private int codePoints(int quote) {
+        int p = quote + 1;
+        int n = 0;
+        while (true) {
+            byte c = b[p];
+            if (c == '"') {
+                return n;
+            }
+            n++;
+            if (c == '\\') {
+                if (b[p + 1] == 'u') {
+                    int unit = hex4(p + 2);
+                    p += 6;
+                    if (Character.isHighSurrogate((char) unit) && p + 6 <= end && b[p] == '\\' && b[p + 1] == 'u'
+                            && Character.isLowSurrogate((char) hex4(p + 2))) {
+                        p += 6;
+                    }
+                } else {
+                    p += 2;
+                }
+            } else {
+                // Count lead bytes only: valid UTF-8 has one per code point.
+                p++;
+                while (isContinuation(b[p])) {
+                    p++;
+                }
+            }
+        }
+    }
+
+    /** Points {@link #sliceBuf} at the decoded content of the string token at {@code b[quote]}. */
+    private void slice(int quote, ByteSink scratch) {
+        int stop = scanString(quote);
+        if (!hadEscape) {
+            sliceBuf = b;
+            sliceOff = quote + 1;
+            sliceLen = stop - quote - 2;
+        } else {
+            scratch.clear();
+            decode(quote, scratch);
+            sliceBuf = scratch.buf;
+            sliceOff = 0;
+            sliceLen = scratch.len;
+        }
+    }
+
+    // ---- rule 5: tags ----
+
+    private boolean readTags() {
+        int p = tagsPos;
+        if (b[p] != '[') {
+            return false;
+        }
+        p = skipWhitespace(p + 1);
+        if (b[p] == ']') {
+            return false;
+        }
+        numTags = 0;
+        sumTagLen = 0;
+        longTags = 0;
+        terms = 0;
+        Arrays.fill(histogram, 0);
+        while (true) {
+            if (b[p] != '{') {
+                return false;
+            }
+            int term = -1;
+            p = skipWhitespace(p + 1);
+            if (b[p] != '}') {
+                while (true) {
+                    int nameEnd = scanString(p);
+                    boolean isTerm = nameEquals(p, nameEnd, TERM);
+                    p = skipWhitespace(skipWhitespace(nameEnd) + 1);
+                    if (isTerm) {
+                        term = p;
+                    }
+                    p = skipWhitespace(skipValue(p));
+                    if (b[p] != ',') {
+                        break;
+                    }
+                    p = skipWhitespace(p + 1);
+                }
+            }
+            if (term < 0 || b[term] != '"') {
+                return false;
+            }
+            int length = codePoints(term);
+            if (length < 10) {
+                sumTagLen += length;
+                histogram[length]++;
+            } else {
+                longTags++;
+            }
+            if (terms == termStarts.length) {
+                termStarts = Arrays.copyOf(termStarts, terms * 2);
+            }
+            termStarts[terms++] = term;
+            numTags++;
+            p = skipWhitespace(p + 1);
+            if (b[p] != ',') {
+                return true;
+            }
+            p = skipWhitespace(p + 1);
+        }
+    }
+
+    int termCount() {
+        return terms;
+    }
+
+    /** Points {@link #sliceBuf} at the UTF-8 bytes of term {@code i} of the last kept line. */
+    void term(int i) {
+        slice(termStarts[i], decoded);
+    }
+
+    // ---- rule 6: updated ----
+
+    private boolean readUpdated() {
+        if (updatedPos < 0 || b[updatedPos] != '"') {
+            return false;
+        }
+        slice(updatedPos, decoded);
+        updated.clear();
+        updated.ensure(sliceLen);
+        byte[] u = updated.buf;
+        int n = 0;
+        int field = 0;
+        int fieldStart = 0;
+        weekdayStart = weekdayEnd = monthStart = monthEnd = yearStart = yearEnd = -1;
+        int timeStart = -1;
+        int timeEnd = -1;
+        for (int i = sliceOff, stop = sliceOff + sliceLen; i <= stop; i++) {
+            byte c = i < stop ? sliceBuf[i] : (byte) ' ';
+            if (c == ',') {
+                continue; // SPEC rule 6: every comma is removed before splitting
+            }
+            if (c == ' ') {
+                switch (field) {
+                    case 0 -> { weekdayStart = fieldStart; weekdayEnd = n; }
+                    case 2 -> { monthStart = fieldStart; monthEnd = n; }
+                    case 3 -> { yearStart = fieldStart; yearEnd = n; }
+                    case 4 -> { timeStart = fieldStart; timeEnd = n; }
+                    default -> { }
+                }
+                field++;
+                fieldStart = n;
+                if (i < stop) {
+                    u[n++] = c;
+                    fieldStart = n;
+                }
+                if (field >= 5 && i < stop) {
+                    // Later fields are not used; the rest is not needed.
+                    break;
+                }
+                continue;
+            }
+            u[n++] = c;
+        }
+        updated.len = n;
+        if (field < 5) {
+            return false;
+        }
+        // Split the time on ':' with the same rule; the first three fields are kept.
+        int colonFields = 0;
+        int start = timeStart;
+        for (int i = timeStart; i <= timeEnd && colonFields < 3; i++) {
+            if (i == timeEnd || u[i] == ':') {
+                switch (colonFields) {
+                    case 0 -> { hourStart = start; hourEnd = i; }
+                    case 1 -> { minuteStart = start; minuteEnd = i; }
+                    default -> { secondStart = start; secondEnd = i; }
+                }
+                colonFields++;
+                start = i + 1;
+            }
+        }
+        return colonFields >= 3;
+    }
+
+    // ---- rule 7 and the row ----
+
+    private void readId() {
+        slice(idPos, idBytes);
+        keyBuf = sliceBuf;
+        keyOff = sliceOff;
+        keyLen = sliceLen;
+    }
+
+    byte[] keyBuf() {
+        return keyBuf;
+    }
+
+    int keyOff() {
+        return keyOff;
+    }
+
+    int keyLen() {
+        return keyLen;
+    }
+
+    byte[] updatedBuf() {
+        return updated.buf;
+    }
+
+    int weekdayStart() {
+        return weekdayStart;
+    }
+
+    int weekdayEnd() {
+        return weekdayEnd;
+    }
+
+    int monthStart() {
+        return monthStart;
+    }
+
+    int monthEnd() {
+        return monthEnd;
+    }
+
+    int yearStart() {
+        return yearStart;
+    }
+
+    int yearEnd() {
+        return yearEnd;
+    }
+
+    int hourStart() {
+        return hourStart;
+    }
+
+    int hourEnd() {
+        return hourEnd;
+    }
+
+    /** The average tag length of the last kept line, as the row prints it. */
+    double avgTagLen() {
+        return (double) sumTagLen / numTags;
+    }
+
+    private void writeRow() {
+        ByteSink r = row;
+        r.clear();
+        byte[] u = updated.buf;
+        putText(r, keyBuf, keyOff, keyLen);
+        r.put('\t');
+        putText(r, u, weekdayStart, weekdayEnd - weekdayStart);
+        r.put('\t');
+        putText(r, u, monthStart, monthEnd - monthStart);
+        r.put('\t');
+        putText(r, u, yearStart, yearEnd - yearStart);
+        r.put('\t');
+        putText(r, u, hourStart, hourEnd - hourStart);
+        r.put('\t');
+        putText(r, u, minuteStart, minuteEnd - minuteStart);
+        r.put('\t');
+        putText(r, u, secondStart, secondEnd - secondStart);
+        r.put('\t');
+        r.putDecimal(numTags);
+        r.put('\t');
+        r.putDecimal(sumTagLen);
+        r.put('.');
+        r.put('0');
+        r.put('\t');
+        putAverage(r);
+        for (int count : histogram) {
+            r.put('\t');
+            r.putDecimal(count);
+        }
+        r.put('\n');
+    }
+
+    private void putAverage(ByteSink r) {
+        byte[] text;
+        if (numTags < AVG_CACHE_TAGS) {
+            int slot = numTags * AVG_CACHE_SUMS + sumTagLen;
+            text = avgCache[slot];
+            if (text == null) {
+                text = avgCache[slot] = PythonFloat.format(avgTagLen()).getBytes(US_ASCII);
+            }
+        } else {
+            text = PythonFloat.format(avgTagLen()).getBytes(US_ASCII);
+        }
+        r.put(text, 0, text.length);
+    }
+
+    /** SPEC "The row": TAB, LF, CR and backslash get a backslash before them; NUL is dropped. */
+    static void putText(ByteSink out, byte[] src, int off, int len) {
+        out.ensure(2 * len);
+        byte[] o = out.buf;
+        int n = out.len;
+        for (int i = off, stop = off + len; i < stop; i++) {
+            byte c = src[i];
+            if (c == '\t' || c == '\n' || c == '\r' || c == '\\') {
+                o[n++] = '\\';
+            } else if (c == 0) {
+                continue;
+            }
+            o[n++] = c;
+        }
+        out.len = n;
+    }
+}
