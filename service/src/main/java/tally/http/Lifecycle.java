@@ -1,0 +1,23 @@
+package tally.http;
+
+/** Whether the server takes uploads: not yet while starting, no more while draining for a stop. */
+public final class Lifecycle {
+    private volatile boolean ready;
+    private volatile boolean draining;
+
+    void markReady() {
+        ready = true;
+    }
+
+    void markDraining() {
+        draining = true;
+    }
+
+    public boolean isReady() {
+        return ready && !draining;
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+}

@@ -1,0 +1,64 @@
+package tally.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RoutingHandler;
+import io.undertow.util.Headers;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Properties;
+
+/** What operators and deploy tools ask: {@code /healthz}, {@code /readyz}, {@code /version}, {@code /metrics}. */
+final class OpsRoutes {
+    private final ObjectMapper json;
+    private final Lifecycle lifecycle;
+    private final Metrics metrics;
+    private final Map<String, String> version;
+    private final ProblemBoundary.Factory boundary;
+
+    OpsRoutes(ObjectMapper json, Lifecycle lifecycle, Metrics metrics, ProblemBoundary.Factory boundary) {
+        this.json = json;
+        this.lifecycle = lifecycle;
+        this.metrics = metrics;
+        this.boundary = boundary;
+        this.version = readVersion();
+    }
+
+    void addTo(RoutingHandler routes) {
+        routes.get("/healthz", ex -> JsonReply.send(ex, json, 200, Map.of("status", "ok")));
+        routes.get("/readyz", this::ready);
+        routes.get("/version", ex -> JsonReply.send(ex, json, 200, version));
+        routes.get("/metrics", ex -> ex.dispatch(boundary.wrap(this::metrics)));
+    }
+
+    private void ready(HttpServerExchange exchange) {
+        if (!lifecycle.isReady()) {
+            throw Problem.unavailable(lifecycle.isDraining() ? "draining for a stop" : "starting").toException();
+        }
+        JsonReply.send(exchange, json, 200, Map.of("status", "ready"));
+    }
+
+    private void metrics(HttpServerExchange exchange) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(32 * 1024);
+        metrics.write(out);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, metrics.contentType());
+        exchange.getResponseSender().send(ByteBuffer.wrap(out.toByteArray()));
+    }
+
+    /** tally-version.properties is filled in by the Maven build (project version, git commit). */
+    private static Map<String, String> readVersion() {
+        Properties p = new Properties();
+        try (InputStream in = OpsRoutes.class.getResourceAsStream("/tally-version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return Map.of("version", p.getProperty("version", "unknown"), "commit", p.getProperty("commit", "unknown"));
+    }
+}

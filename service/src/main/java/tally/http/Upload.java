@@ -1,0 +1,237 @@
+package tally.http;
+
+import io.undertow.io.Receiver;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import tally.job.JobResult;
+import tally.job.Progress;
+import tally.job.TagStatsJob;
+import tally.store.DatasetDraft;
+import tally.store.DatasetMeta;
+import tally.store.FileTree;
+
+/**
+ * One upload in flight (see {@link Ingest}). Threads: body chunks arrive on the IO thread, which
+ * pauses the receiver and dispatches the chunk to a worker; the worker decodes it, hands the bytes
+ * to the input writer (its own thread) and to the job, then resumes the receiver. So at most one
+ * chunk is being parsed per upload, and the client is slowed down whenever the worker or the disk is.
+ */
+final class Upload implements MultipartStage.DataTarget {
+    private static final Logger LOG = Logger.getLogger(Upload.class.getName());
+
+    private final Ingest ingest;
+    private final HttpServerExchange exchange;
+    private final String id;
+    private final String name;
+    private final Ingest.Options options;
+    private final Ingest.Listener listener;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final long startNanos = System.nanoTime();
+    private Stage stage;
+    private Receiver receiver;
+    private boolean lastSeen;
+    private DatasetDraft draft;
+    private TagStatsJob job;
+    private InputSpooler spooler;
+    private Path spillDir;
+    private long wireBytes;
+    private long decodedBytes;
+
+    Upload(Ingest ingest, HttpServerExchange exchange, String id, String name, Ingest.Options options,
+            Ingest.Listener listener) {
+        this.ingest = ingest;
+        this.exchange = exchange;
+        this.id = id;
+        this.name = name;
+        this.options = options;
+        this.listener = listener;
+    }
+
+    /** On a worker: opens the dataset (raw bodies) and starts receiving. */
+    void begin(Stage decoder) {
+        ingest.metrics().uploadsInFlight.inc();
+        try {
+            this.stage = decoder;
+            if (!(decoder instanceof MultipartStage)) {
+                open(name);
+            }
+            // Reading starts on the IO thread, so that every read happens there, one at a time. Started here,
+            // the receiver's first read loop would run on this worker while a resume() from the next worker
+            // lets the IO thread read too: seen as the end of the body being delivered twice.
+            exchange.dispatch(exchange.getIoThread(), this::receive);
+        } catch (Throwable e) {
+            fail(e);
+        }
+    }
+
+    private void receive() {
+        receiver = exchange.getRequestReceiver();
+        receiver.receivePartialBytes(this::onChunk, (ex, error) -> ex.dispatch(ingest.workers(), () -> fail(
+                error instanceof RequestTooBigException ? error : clientGone(error))));
+    }
+
+    /** A read error is the client's connection failing, not a server fault: no 500, no stack trace. */
+    private ProblemException clientGone(IOException error) {
+        LOG.info(() -> "upload of " + id + " cut off after " + wireBytes + " bytes: " + error.getMessage());
+        return Problem.badRequest("the upload was cut off after " + wireBytes + " bytes: " + error.getMessage())
+                .toException();
+    }
+
+    /** IO thread: hand the chunk to a worker and stop reading until it is done (backpressure). */
+    private void onChunk(HttpServerExchange ex, byte[] chunk, boolean last) {
+        if (lastSeen) {
+            return; // a wake-up after the end can report the end again
+        }
+        lastSeen = last;
+        receiver.pause();
+        ex.dispatch(ingest.workers(), () -> process(chunk, last));
+    }
+
+    private synchronized void process(byte[] chunk, boolean last) {
+        if (ended.get()) {
+            return;
+        }
+        try {
+            wireBytes += chunk.length;
+            if (wireBytes > ingest.maxUploadBytes()) {
+                throw ingest.problems().tooLarge().toException();
+            }
+            stage.accept(chunk, 0, chunk.length);
+            if (last) {
+                stage.end();
+                complete();
+            } else {
+                receiver.resume();
+            }
+        } catch (Throwable e) {
+            fail(e);
+        }
+    }
+
+    /** The bytes of the dataset itself, after all decoding. */
+    Stage rawData() {
+        return new Stage() {
+            @Override
+            public void accept(byte[] bytes, int offset, int length) throws IOException {
+                decodedBytes += length;
+                if (decodedBytes > ingest.maxUploadBytes()) {
+                    // The wire cap alone would let a small gzip body inflate without bound.
+                    throw ingest.problems().tooLarge().toException();
+                }
+                spooler.write(bytes, offset, length);
+                job.accept(bytes, offset, length);
+            }
+
+            @Override
+            public void end() {
+            }
+        };
+    }
+
+    @Override
+    public void check(Map<String, String> fields) {
+        Problem problem = options.fieldCheck().check(fields);
+        if (problem != null) {
+            throw problem.toException();
+        }
+    }
+
+    @Override
+    public Stage open(Map<String, String> fields, String filename) throws IOException {
+        String chosen = name;
+        if (isBlank(chosen)) {
+            chosen = fields.get("name");
+        }
+        if (isBlank(chosen)) {
+            chosen = filename;
+        }
+        open(isBlank(chosen) ? id : chosen.strip());
+        return rawData();
+    }
+
+    private void open(String datasetName) throws IOException {
+        draft = ingest.store().create(id, datasetName);
+        spillDir = Files.createDirectories(ingest.spillRoot().resolve(id));
+        job = new TagStatsJob(ingest.jobConfig(), spillDir);
+        spooler = new InputSpooler(draft.input(), ingest.writers());
+        ingest.hub().started(id, job::progress);
+    }
+
+    private void complete() throws IOException {
+        if (draft == null) {
+            throw Problem.badRequest("the body held no dataset").toException();
+        }
+        JobResult result = job.finish(draft.rows());
+        spooler.finish();
+        DatasetMeta meta = draft.commit(ingest.json().valueToTree(result.counters()),
+                ingest.json().valueToTree(result.summary()));
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        cleanUp();
+        ingest.metrics().bytesIngested.inc(decodedBytes);
+        ingest.metrics().rowsWritten.inc(result.counters().kept());
+        ingest.metrics().uploadSeconds.labelValues("complete").observe(seconds());
+        ingest.hub().finished(id, ProgressEvent.complete(meta));
+        listener.completed(exchange, meta);
+    }
+
+    private void fail(Throwable error) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        Problem problem = ingest.problems().from(error, exchange);
+        Progress last = null;
+        try {
+            if (spooler != null) {
+                spooler.abort();
+            }
+            if (job != null) {
+                last = job.progress();
+            }
+            if (draft != null) {
+                draft.abort();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not clean up the failed upload of " + id, e);
+        } finally {
+            cleanUp();
+        }
+        ingest.metrics().uploadSeconds.labelValues("failed").observe(seconds());
+        if (draft != null) {
+            ingest.hub().finished(id, ProgressEvent.failed(last, problem));
+        }
+        listener.failed(exchange, problem);
+    }
+
+    private void cleanUp() {
+        try {
+            if (job != null) {
+                job.close();
+            }
+            if (spillDir != null) {
+                FileTree.delete(spillDir);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "could not remove the spill files of " + id, e);
+        } finally {
+            ingest.metrics().uploadsInFlight.dec();
+            ingest.release();
+        }
+    }
+
+    private double seconds() {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+}

@@ -1,0 +1,28 @@
+package tally.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * A dataset being written. One thread may write {@link #input()} while another writes
+ * {@link #rows()}; {@link #commit} or {@link #abort} is called once, after both are done.
+ */
+public interface DatasetDraft {
+
+    String id();
+
+    String name();
+
+    /** Receives the original (decompressed) bytes; the store compresses them. */
+    OutputStream input();
+
+    /** Receives rows.tsv. */
+    OutputStream rows();
+
+    /** Makes the dataset durable and complete, then returns its metadata. */
+    DatasetMeta commit(JsonNode counters, JsonNode summary) throws IOException;
+
+    /** Forgets the dataset and its files; safe to call after a failed commit or twice. */
+    void abort();
+}

@@ -1,0 +1,346 @@
+package tally.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import net.jpountz.lz4.LZ4FrameInputStream;
+import net.jpountz.lz4.LZ4FrameOutputStream;
+
+/**
+ * Datasets in a directory: {@code DATA_DIR/datasets/ID/} holds {@code meta.json} (status, counters,
+ * summary), {@code input.lz4} (the original bytes as LZ4 frames) and {@code rows.tsv}.
+ *
+ * <p>Durability: every file is written as {@code NAME.part}, fsynced and renamed; {@code meta.json}
+ * says {@code in_progress} from the start and {@code complete} only after the two data files are
+ * durable, so a crash at any point leaves either a complete dataset or one whose meta.json is not
+ * complete. {@link #open} turns the latter into {@code failed} with a reason. The metadata of every
+ * dataset is kept in memory (a few hundred bytes each) so that reads and listings never touch disk.
+ */
+public final class FileDatasetStore implements DatasetStore {
+    static final String META = "meta.json";
+    static final String INPUT = "input.lz4";
+    static final String ROWS = "rows.tsv";
+    static final String INTERRUPTED = "interrupted: the server stopped before the upload completed";
+
+    private static final Logger LOG = Logger.getLogger(FileDatasetStore.class.getName());
+    private static final Comparator<DatasetMeta> NEWEST_FIRST = Comparator
+            .comparing(DatasetMeta::createdAt).thenComparing(DatasetMeta::id).reversed();
+
+    private final Path root;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final FileChannel lock;
+    private final Map<String, DatasetMeta> index = new ConcurrentHashMap<>();
+    private final Map<String, Draft> drafts = new ConcurrentHashMap<>();
+
+    private FileDatasetStore(Path root, ObjectMapper json, Clock clock, FileChannel lock) {
+        this.root = root;
+        this.json = json;
+        this.clock = clock;
+        this.lock = lock;
+    }
+
+    /** Opens (creating if needed) the store under {@code dataDir}, recovering interrupted uploads. */
+    public static FileDatasetStore open(Path dataDir, ObjectMapper json) throws IOException {
+        return open(dataDir, json, Clock.systemUTC());
+    }
+
+    static FileDatasetStore open(Path dataDir, ObjectMapper json, Clock clock) throws IOException {
+        Path root = dataDir.resolve("datasets");
+        Files.createDirectories(root);
+        FileChannel lock = lock(dataDir);
+        try {
+            FileDatasetStore store = new FileDatasetStore(root, json, clock, lock);
+            store.load();
+            return store;
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /**
+     * One process per data directory: a second one would take the first one's uploads for
+     * interrupted ones and mark them failed. The OS drops the lock when the process dies, so a
+     * killed server never blocks its successor.
+     */
+    private static FileChannel lock(Path dataDir) throws IOException {
+        FileChannel channel = FileChannel.open(dataDir.resolve("lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        try {
+            if (channel.tryLock() != null) {
+                return channel;
+            }
+        } catch (OverlappingFileLockException e) {
+            // Held by this very JVM: the same answer as for another process.
+        }
+        channel.close();
+        throw new IOException("data directory " + dataDir.toAbsolutePath() + " is in use by another Tally server");
+    }
+
+    @Override
+    public void close() throws IOException {
+        lock.close();
+    }
+
+    private void load() throws IOException {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
+            for (Path dir : dirs) {
+                String id = dir.getFileName().toString();
+                if (DatasetIds.isValid(id)) {
+                    index.put(id, recover(id, dir));
+                }
+            }
+        }
+    }
+
+    private DatasetMeta recover(String id, Path dir) throws IOException {
+        DatasetMeta meta = readMeta(dir);
+        if (meta != null && meta.status() != DatasetStatus.IN_PROGRESS) {
+            return meta;
+        }
+        DatasetMeta failed = (meta != null ? meta : DatasetMeta.started(id, id, clock.instant()))
+                .failed(clock.instant(), INTERRUPTED);
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (!file.getFileName().toString().equals(META)) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+        writeMeta(dir, failed);
+        LOG.warning(() -> "dataset " + id + " was interrupted by a stop; marked failed");
+        return failed;
+    }
+
+    private DatasetMeta readMeta(Path dir) {
+        try {
+            return json.readValue(dir.resolve(META).toFile(), DatasetMeta.class);
+        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            return null;
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "unreadable " + dir.resolve(META) + "; treating it as interrupted", e);
+            return null;
+        }
+    }
+
+    private void writeMeta(Path dir, DatasetMeta meta) throws IOException {
+        DurableFile.write(dir.resolve(META), json.writeValueAsBytes(meta));
+        DurableFile.syncDirectory(dir);
+    }
+
+    @Override
+    public DatasetDraft create(String id, String name) throws IOException {
+        if (!DatasetIds.isValid(id)) {
+            throw new IllegalArgumentException("invalid dataset id: " + id);
+        }
+        Path dir = root.resolve(id);
+        try {
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException e) {
+            throw new DatasetExistsException(id);
+        }
+        DatasetMeta meta = DatasetMeta.started(id, name, clock.instant());
+        try {
+            writeMeta(dir, meta);
+            DurableFile.syncDirectory(root);
+            Draft draft = new Draft(dir, meta);
+            drafts.put(id, draft);
+            index.put(id, meta);
+            return draft;
+        } catch (IOException | RuntimeException e) {
+            FileTree.delete(dir);
+            throw e;
+        }
+    }
+
+    @Override
+    public Optional<DatasetMeta> find(String id) {
+        return Optional.ofNullable(index.get(id));
+    }
+
+    @Override
+    public DatasetPage list(String cursor, int limit) {
+        List<DatasetMeta> all = new ArrayList<>(index.values());
+        all.sort(NEWEST_FIRST);
+        int start = 0;
+        if (cursor != null) {
+            DatasetMeta after = decodeCursor(cursor);
+            while (start < all.size() && NEWEST_FIRST.compare(all.get(start), after) <= 0) {
+                start++;
+            }
+        }
+        int end = Math.min(all.size(), start + limit);
+        List<DatasetMeta> page = List.copyOf(all.subList(start, end));
+        String next = end < all.size() && !page.isEmpty() ? encodeCursor(page.get(page.size() - 1)) : null;
+        return new DatasetPage(page, next);
+    }
+
+    /** The cursor names the last item seen (created time and id), so it survives inserts and deletes. */
+    private static String encodeCursor(DatasetMeta last) {
+        String key = last.created() + " " + last.id();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static DatasetMeta decodeCursor(String cursor) {
+        try {
+            String key = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            int space = key.indexOf(' ');
+            DatasetMeta meta = new DatasetMeta(key.substring(space + 1), null, null, key.substring(0, space), null,
+                    null, null, null, null);
+            meta.createdAt();
+            return meta;
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("invalid cursor: pass back the next_cursor of a previous page");
+        }
+    }
+
+    @Override
+    public InputStream openInput(String id) throws IOException {
+        return new LZ4FrameInputStream(new BufferedInputStream(Files.newInputStream(completeDir(id).resolve(INPUT)),
+                256 * 1024));
+    }
+
+    @Override
+    public InputStream openRows(String id) throws IOException {
+        return Files.newInputStream(completeDir(id).resolve(ROWS));
+    }
+
+    private Path completeDir(String id) throws NoSuchFileException {
+        DatasetMeta meta = index.get(id);
+        if (meta == null || !meta.isComplete()) {
+            throw new NoSuchFileException("no complete dataset '" + id + "'");
+        }
+        return root.resolve(id);
+    }
+
+    @Override
+    public boolean delete(String id) throws IOException {
+        if (drafts.containsKey(id)) {
+            throw new DatasetBusyException(id);
+        }
+        if (index.remove(id) == null) {
+            return false;
+        }
+        FileTree.delete(root.resolve(id));
+        return true;
+    }
+
+    private final class Draft implements DatasetDraft {
+        private final Path dir;
+        private final DatasetMeta started;
+        private final DurableFile inputFile;
+        private final DurableFile rowsFile;
+        private final OutputStream input;
+        private long inputBytes;
+        private boolean finished;
+
+        Draft(Path dir, DatasetMeta started) throws IOException {
+            this.dir = dir;
+            this.started = started;
+            this.inputFile = new DurableFile(dir.resolve(INPUT));
+            this.rowsFile = new DurableFile(dir.resolve(ROWS));
+            // LZ4 frames: about 5x faster than gzip here, so storing the input never limits an upload.
+            LZ4FrameOutputStream lz4 = new LZ4FrameOutputStream(inputFile.stream(),
+                    LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB);
+            this.input = new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    lz4.write(b);
+                    inputBytes++;
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    lz4.write(b, off, len);
+                    inputBytes += len;
+                }
+
+                @Override
+                public void close() throws IOException {
+                    lz4.close();
+                }
+            };
+        }
+
+        @Override
+        public String id() {
+            return started.id();
+        }
+
+        @Override
+        public String name() {
+            return started.name();
+        }
+
+        @Override
+        public OutputStream input() {
+            return input;
+        }
+
+        @Override
+        public OutputStream rows() {
+            return rowsFile.stream();
+        }
+
+        @Override
+        public synchronized DatasetMeta commit(JsonNode counters, JsonNode summary) throws IOException {
+            if (finished) {
+                throw new IllegalStateException("dataset " + id() + " already committed or aborted");
+            }
+            input.close();
+            inputFile.commit();
+            rowsFile.commit();
+            DatasetSizes sizes = new DatasetSizes(inputBytes, inputFile.size(), rowsFile.size());
+            DatasetMeta complete = started.completed(clock.instant(), sizes, counters, summary);
+            // meta.json last: until this rename lands, a crash leaves an in_progress dataset.
+            writeMeta(dir, complete);
+            finished = true;
+            index.put(id(), complete);
+            drafts.remove(id());
+            return complete;
+        }
+
+        @Override
+        public synchronized void abort() {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            inputFile.discard();
+            rowsFile.discard();
+            index.remove(id());
+            try {
+                FileTree.delete(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not remove the files of dataset " + id(), e);
+            } finally {
+                drafts.remove(id());
+            }
+        }
+    }
+}
