@@ -1,5 +1,6 @@
 package tally;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -10,6 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import tally.http.Json;
 import tally.http.TallyServer;
 
 /**
@@ -45,8 +47,27 @@ public final class Main implements Callable<Integer> {
     private long maxUploadBytes;
 
     public static void main(String[] args) {
+        if (args.length == 0 || args[0].startsWith("-")) {
+            warmUpServerStart();
+        }
         LogFormat.install();
         System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    /**
+     * Serving (no subcommand): work the server start needs anyway begins on the second core while
+     * picocli reads the arguments (about 0.2 s). Building the first ObjectMapper took 0.2 s (class-load
+     * log with uptime) and is needed first; XNIO registers MBeans when the listener starts, and creating
+     * the platform MBean server took 0.1-0.2 s. Both are thread-safe; the server later gets the same
+     * MBean server. /readyz median over 6 starts: 985 ms before, 880 ms after (load about 2).
+     */
+    private static void warmUpServerStart() {
+        Thread warm = new Thread(() -> {
+            Json.mapper();
+            ManagementFactory.getPlatformMBeanServer();
+        }, "tally-warm-up");
+        warm.setDaemon(true);
+        warm.start();
     }
 
     @Override

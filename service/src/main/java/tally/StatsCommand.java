@@ -2,8 +2,6 @@ package tally;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -18,7 +16,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import picocli.CommandLine.Command;
@@ -26,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import tally.job.JobConfig;
 import tally.job.JobResult;
-import tally.job.Summary;
+import tally.job.SummaryJson;
 import tally.job.TagStatsJob;
 
 /**
@@ -107,9 +104,6 @@ public final class StatsCommand implements Callable<Integer> {
     private void run(JobConfig config) throws IOException {
         Path spill = Files.createTempDirectory(spillDir == null ? Path.of(System.getProperty("java.io.tmpdir")) : spillDir,
                 "tally-stats-");
-        // Building Jackson's serializers takes a noticeable share of a run this short: do it meanwhile.
-        CompletableFuture<ObjectWriter> summaryWriter = summary == null ? null
-                : CompletableFuture.supplyAsync(() -> new ObjectMapper().writerFor(Summary.class).withDefaultPrettyPrinter());
         try (TagStatsJob job = new TagStatsJob(config, spill)) {
             try (InputStream in = decompressed(open(input))) {
                 byte[] buf = new byte[READ_BUFFER];
@@ -125,8 +119,10 @@ public final class StatsCommand implements Callable<Integer> {
                 }
                 result = job.finish(rows);
             }
-            if (summaryWriter != null) {
-                summaryWriter.join().writeValue(summary.toFile(), result.summary());
+            if (summary != null) {
+                try (OutputStream json = Files.newOutputStream(summary)) {
+                    SummaryJson.write(result.summary(), json);
+                }
             }
         } finally {
             deleteTree(spill);
