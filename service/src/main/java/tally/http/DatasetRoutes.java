@@ -33,6 +33,7 @@ final class DatasetRoutes {
     private final ObjectMapper json;
     private final Problems problems;
     private final ProblemBoundary.Factory boundary;
+    private final MetaBodies bodies;
 
     DatasetRoutes(DatasetStore store, Ingest ingest, ObjectMapper json, Problems problems,
             ProblemBoundary.Factory boundary) {
@@ -41,6 +42,7 @@ final class DatasetRoutes {
         this.json = json;
         this.problems = problems;
         this.boundary = boundary;
+        this.bodies = new MetaBodies(json);
     }
 
     void addTo(RoutingHandler routes) {
@@ -103,7 +105,7 @@ final class DatasetRoutes {
     }
 
     private void show(HttpServerExchange exchange) {
-        JsonReply.send(exchange, json, 200, existing(exchange));
+        JsonReply.sendBytes(exchange, 200, bodies.of(existing(exchange)));
     }
 
     /** On a worker thread: the rows file streamed as it is read (blocking IO is fine off the IO thread). */
@@ -148,6 +150,7 @@ final class DatasetRoutes {
         if (!store.delete(id)) {
             throw Problem.notFound("no dataset '" + id + "'").toException();
         }
+        bodies.forget(id);
         exchange.setStatusCode(204);
         exchange.endExchange();
     }

@@ -18,6 +18,10 @@ final class JsonReply {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("could not serialize " + value.getClass().getSimpleName(), e);
         }
+        sendBytes(exchange, status, body);
+    }
+
+    static void sendBytes(HttpServerExchange exchange, int status, byte[] body) {
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
         exchange.getResponseSender().send(ByteBuffer.wrap(body));
