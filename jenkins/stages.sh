@@ -16,7 +16,7 @@
 set -euo pipefail
 
 # The stage names, in pipeline order. `all` runs exactly these.
-STAGES=(setup build unit async ui deploy-tests quality package publish release-staging smoke-staging)
+STAGES=(setup build unit async ui deploy-tests quality bench-smoke package publish release-staging smoke-staging)
 # After a person approves the promotion in Jenkins, against AWS only; not part of `all`.
 PROMOTION_STAGES=(release-production smoke-production)
 
@@ -127,6 +127,13 @@ stage_quality() {
   "${MVN[@]}" --fail-at-end jacoco:merge@tally-merge jacoco:report@tally-report jacoco:check@tally-check \
     spotbugs:check pmd:check pmd:cpd-check
   jenkins/line-count.sh
+}
+
+stage_bench_smoke() {
+  # The benchmark suite on a 2 MB file, once: proves the script, the JMH jar and the DuckDB comparison
+  # still run. No timing is asserted (a shared agent's timings mean nothing); the real table comes from
+  # bench/run.sh on a quiet machine (docs/benchmarks.md).
+  bench/run.sh --smoke --no-build
 }
 
 stage_package() {

@@ -158,7 +158,8 @@ class JenkinsfileTest {
             Call stage = stage(name);
             assertThat(gatedOnMain(stage)).as("stage %s is gated on branch main", name).isTrue();
         }
-        for (String name : List.of("setup", "build", "unit", "async", "ui", "deploy-tests", "quality", "package")) {
+        for (String name : List.of("setup", "build", "unit", "async", "ui", "deploy-tests", "quality", "bench-smoke",
+                "package")) {
             assertThat(gatedOnMain(stage(name))).as("stage %s runs on every branch", name).isFalse();
         }
     }

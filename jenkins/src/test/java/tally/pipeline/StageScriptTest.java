@@ -39,7 +39,7 @@ class StageScriptTest {
         assertThat(result.exit).as(result.output).isZero();
         assertThat(result.output.lines().toList())
                 .containsExactlyElementsOf(Repository.stageScriptArray("STAGES"))
-                .startsWith("setup", "build", "unit", "async", "ui", "deploy-tests", "quality", "package")
+                .startsWith("setup", "build", "unit", "async", "ui", "deploy-tests", "quality", "bench-smoke", "package")
                 .endsWith("publish", "release-staging", "smoke-staging");
     }
 
