@@ -15,6 +15,8 @@ import java.util.Map;
  */
 final class Aggregates {
     private static final int TOP_TERMS = 20;
+    /** Weekday, hour and year-month: the keys of a kept line counted before its terms. */
+    private static final int CALENDAR_KEYS = 3;
     /** Distinct weekday, hour and year-month values kept exactly (real data has a few dozen). */
     private static final int MAX_CALENDAR_VALUES = 10_000;
     /** avg_tag_len values are summed as fixed-point numbers with this many fraction bits: exact. */
@@ -37,6 +39,11 @@ final class Aggregates {
     private final ByteCounts yearMonths = new ByteCounts(MAX_CALENDAR_VALUES);
     private final ByteCounts terms;
     private final ByteSink yearMonth = new ByteSink(32);
+    /** weekdays, hours and yearMonths, indexed like the calendar keys of a line below. */
+    private final ByteCounts[] calendar = {weekdays, hours, yearMonths};
+    private final byte[][] keyBufs = new byte[CALENDAR_KEYS][];
+    private final int[] keyOffs = new int[CALENDAR_KEYS];
+    private final int[] keyLens = new int[CALENDAR_KEYS];
 
     Aggregates(int maxExactTerms) {
         terms = new ByteCounts(maxExactTerms);
@@ -80,17 +87,41 @@ final class Aggregates {
         sumNumTags += n;
         addAverage(line.avgTagLen());
         byte[] u = line.updatedBuf();
-        weekdays.add(u, line.weekdayStart(), line.weekdayEnd() - line.weekdayStart(), 1);
-        hours.add(u, line.hourStart(), line.hourEnd() - line.hourStart(), 1);
         // Year and month are fields split on spaces, so a space cannot occur in either.
         yearMonth.clear();
         yearMonth.put(u, line.yearStart(), line.yearEnd() - line.yearStart());
         yearMonth.put(' ');
         yearMonth.put(u, line.monthStart(), line.monthEnd() - line.monthStart());
-        yearMonths.add(yearMonth.buf, 0, yearMonth.len, 1);
-        for (int i = 0, t = line.termCount(); i < t; i++) {
-            line.term(i);
-            terms.add(line.sliceBuf, line.sliceOff, line.sliceLen, 1);
+        keyBufs[0] = u;
+        keyOffs[0] = line.weekdayStart();
+        keyLens[0] = line.weekdayEnd() - line.weekdayStart();
+        keyBufs[1] = u;
+        keyOffs[1] = line.hourStart();
+        keyLens[1] = line.hourEnd() - line.hourStart();
+        keyBufs[2] = yearMonth.buf;
+        keyOffs[2] = 0;
+        keyLens[2] = yearMonth.len;
+        // One call of ByteCounts.add for the three calendar keys and every term: with one call per
+        // counter C2 inlined four copies of the counting code here (50 KB of machine code), and its
+        // compile of this method lasted 1.1 s of a `stats` run on the 206 MB file (JFR jdk.Compilation).
+        for (int k = 0, stop = CALENDAR_KEYS + line.termCount(); k < stop; k++) {
+            ByteCounts counts;
+            byte[] key;
+            int off;
+            int len;
+            if (k < CALENDAR_KEYS) {
+                counts = calendar[k];
+                key = keyBufs[k];
+                off = keyOffs[k];
+                len = keyLens[k];
+            } else {
+                line.term(k - CALENDAR_KEYS);
+                counts = terms;
+                key = line.sliceBuf;
+                off = line.sliceOff;
+                len = line.sliceLen;
+            }
+            counts.add(key, off, len, 1);
         }
     }
 

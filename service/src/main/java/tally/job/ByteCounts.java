@@ -50,18 +50,25 @@ final class ByteCounts {
     void add(byte[] b, int off, int len, long n) {
         int hash = hash(b, off, len);
         int mask = table.length - 1;
-        int slot = hash & mask;
-        while (true) {
+        for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
             int e = table[slot] - 1;
             if (e < 0) {
-                break;
+                insert(b, off, len, hash, slot, n);
+                return;
             }
             if (hashes[e] == hash && sameKey(e, b, off, len)) {
                 counts[e] += n;
                 return;
             }
-            slot = (slot + 1) & mask;
         }
+    }
+
+    /**
+     * A new key at the free {@code slot}. Kept apart from the probe loop of {@link #add}, which
+     * nearly every call ends in, so a caller that meets new keys rarely (merge, the calendar keys)
+     * gets a small inlined hit path: C2 does not inline a call site taken only a few times.
+     */
+    private void insert(byte[] b, int off, int len, int hash, int slot, long n) {
         if (size == maxEntries) {
             prune();
             add(b, off, len, n);

@@ -43,6 +43,8 @@ final class LineParser {
     private static final byte[] TAGS = {'t', 'a', 'g', 's'};
     private static final byte[] UPDATED = {'u', 'p', 'd', 'a', 't', 'e', 'd'};
     private static final byte[] ID = {'i', 'd'};
+    /** The top-level members read, in the order {@link #member} tests them. */
+    private static final byte[][] MEMBER_NAMES = {TAGS, UPDATED, ID};
     private static final byte[] TERM = {'t', 'e', 'r', 'm'};
     private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
     private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
@@ -57,6 +59,7 @@ final class LineParser {
     private static final long QUOTES = 0x2222222222222222L;
     private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
 
+    private static final int TEXT_COLUMNS = 7;
     private static final int AVG_CACHE_TAGS = 64;
     private static final int AVG_CACHE_SUMS = 9 * AVG_CACHE_TAGS + 1;
 
@@ -80,9 +83,15 @@ final class LineParser {
     int sumTagLen;
     int longTags;
     private int[] termStarts = new int[16];
+    /** Per term: the index after its closing quote, and whether it holds an escape. */
+    private int[] termEnds = new int[16];
+    private boolean[] termEscapes = new boolean[16];
     private int terms;
     private int weekdayStart, weekdayEnd, monthStart, monthEnd, yearStart, yearEnd;
     private int hourStart, hourEnd, minuteStart, minuteEnd, secondStart, secondEnd;
+    /** Where the row's text columns (id, then six of updated) start and end, for {@link #writeRow}. */
+    private final int[] textFrom = new int[TEXT_COLUMNS];
+    private final int[] textTo = new int[TEXT_COLUMNS];
     private byte[] keyBuf;
     private int keyOff;
     private int keyLen;
@@ -206,13 +215,17 @@ final class LineParser {
         }
         q = skipWhitespace(q + 1);
         if (depth == 1) {
-            // Duplicate names: the last one wins, as in Python's json.
-            if (nameEquals(p, nameEnd, TAGS)) {
-                tagsPos = q;
-            } else if (nameEquals(p, nameEnd, UPDATED)) {
-                updatedPos = q;
-            } else if (nameEquals(p, nameEnd, ID)) {
-                idPos = q;
+            // Duplicate names: the last one wins, as in Python's json. One nameEquals call in a loop,
+            // not one per name: each call site inlined a copy of it into validate, C2's largest method.
+            for (int k = 0; k < MEMBER_NAMES.length; k++) {
+                if (nameEquals(p, nameEnd, MEMBER_NAMES[k])) {
+                    switch (k) {
+                        case 0 -> tagsPos = q;
+                        case 1 -> updatedPos = q;
+                        default -> idPos = q;
+                    }
+                    break;
+                }
             }
         }
         return q;
@@ -220,19 +233,24 @@ final class LineParser {
 
     /** Whether the string token {@code b[quote, stop)} decodes to {@code name} (escapes allowed). */
     private boolean nameEquals(int quote, int stop, byte[] name) {
+        if (hadEscape) {
+            return decodedEquals(quote, stop, name);
+        }
         int rawLen = stop - quote - 2;
-        if (!hadEscape) {
-            if (rawLen != name.length) {
+        if (rawLen != name.length) {
+            return false;
+        }
+        for (int i = 0; i < rawLen; i++) {
+            if (b[quote + 1 + i] != name[i]) {
                 return false;
             }
-            for (int i = 0; i < rawLen; i++) {
-                if (b[quote + 1 + i] != name[i]) {
-                    return false;
-                }
-            }
-            return true;
         }
-        if (rawLen < name.length) {
+        return true;
+    }
+
+    /** {@link #nameEquals} for a name written with escapes: rare, so the decoder stays out of line. */
+    private boolean decodedEquals(int quote, int stop, byte[] name) {
+        if (stop - quote - 2 < name.length) {
             return false;
         }
         decoded.clear();
@@ -609,16 +627,22 @@ final class LineParser {
                 return false;
             }
             int term = -1;
+            int termEnd = -1;
+            boolean termEscaped = false;
             p = skipWhitespace(p + 1);
             if (b[p] != '}') {
                 while (true) {
                     int nameEnd = scanString(p);
                     boolean isTerm = nameEquals(p, nameEnd, TERM);
                     p = skipWhitespace(skipWhitespace(nameEnd) + 1);
+                    int valueEnd = skipValue(p);
                     if (isTerm) {
+                        // Noted now so term(i) need not scan the string again.
                         term = p;
+                        termEnd = valueEnd;
+                        termEscaped = hadEscape;
                     }
-                    p = skipWhitespace(skipValue(p));
+                    p = skipWhitespace(valueEnd);
                     if (b[p] != ',') {
                         break;
                     }
@@ -637,8 +661,13 @@ final class LineParser {
             }
             if (terms == termStarts.length) {
                 termStarts = Arrays.copyOf(termStarts, terms * 2);
+                termEnds = Arrays.copyOf(termEnds, terms * 2);
+                termEscapes = Arrays.copyOf(termEscapes, terms * 2);
             }
-            termStarts[terms++] = term;
+            termStarts[terms] = term;
+            termEnds[terms] = termEnd;
+            termEscapes[terms] = termEscaped;
+            terms++;
             numTags++;
             p = skipWhitespace(p + 1);
             if (b[p] != ',') {
@@ -654,7 +683,18 @@ final class LineParser {
 
     /** Points {@link #sliceBuf} at the UTF-8 bytes of term {@code i} of the last kept line. */
     void term(int i) {
-        slice(termStarts[i], decoded);
+        int quote = termStarts[i];
+        if (!termEscapes[i]) {
+            sliceBuf = b;
+            sliceOff = quote + 1;
+            sliceLen = termEnds[i] - quote - 2;
+        } else {
+            decoded.clear();
+            decode(quote, decoded);
+            sliceBuf = decoded.buf;
+            sliceOff = 0;
+            sliceLen = decoded.len;
+        }
     }
 
     // ---- rule 6: updated ----
@@ -787,20 +827,28 @@ final class LineParser {
         ByteSink r = row;
         r.clear();
         byte[] u = updated.buf;
-        putText(r, keyBuf, keyOff, keyLen);
-        r.put('\t');
-        putText(r, u, weekdayStart, weekdayEnd - weekdayStart);
-        r.put('\t');
-        putText(r, u, monthStart, monthEnd - monthStart);
-        r.put('\t');
-        putText(r, u, yearStart, yearEnd - yearStart);
-        r.put('\t');
-        putText(r, u, hourStart, hourEnd - hourStart);
-        r.put('\t');
-        putText(r, u, minuteStart, minuteEnd - minuteStart);
-        r.put('\t');
-        putText(r, u, secondStart, secondEnd - secondStart);
-        r.put('\t');
+        int[] from = textFrom;
+        int[] to = textTo;
+        from[0] = keyOff;
+        to[0] = keyOff + keyLen;
+        from[1] = weekdayStart;
+        to[1] = weekdayEnd;
+        from[2] = monthStart;
+        to[2] = monthEnd;
+        from[3] = yearStart;
+        to[3] = yearEnd;
+        from[4] = hourStart;
+        to[4] = hourEnd;
+        from[5] = minuteStart;
+        to[5] = minuteEnd;
+        from[6] = secondStart;
+        to[6] = secondEnd;
+        // One putText call for the seven text columns: seven calls meant seven inlined copies of
+        // its loop, and C2 spent up to 0.5 s compiling this method (JFR jdk.Compilation).
+        for (int c = 0; c < TEXT_COLUMNS; c++) {
+            putText(r, c == 0 ? keyBuf : u, from[c], to[c] - from[c]);
+            r.put('\t');
+        }
         r.putDecimal(numTags);
         r.put('\t');
         r.putDecimal(sumTagLen);
