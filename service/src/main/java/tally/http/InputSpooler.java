@@ -3,10 +3,11 @@ package tally.http;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 
 /**
  * Writes an upload's input to the store on a thread of its own, so that compressing and writing
@@ -15,14 +16,19 @@ import java.util.concurrent.Executor;
  * {@link #write} blocks the worker, which in turn keeps the receiver paused, so the client slows down.
  */
 final class InputSpooler {
-    private static final int QUEUED_CHUNKS = 64;
+    /**
+     * The queue is bounded in bytes, not chunks: the upload hands over pieces of about 1 MiB
+     * ({@link Upload#PIECE_BYTES}), gzip and multipart bodies smaller ones.
+     */
+    private static final int QUEUED_BYTES = 8 << 20;
     private static final Chunk END = new Chunk(new byte[0], 0, 0);
 
     private record Chunk(byte[] bytes, int offset, int length) {
     }
 
     private final OutputStream out;
-    private final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUED_CHUNKS);
+    private final BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
+    private final Semaphore room = new Semaphore(QUEUED_BYTES);
     private final CountDownLatch drained = new CountDownLatch(1);
     private volatile IOException failure;
     private volatile boolean aborted;
@@ -54,6 +60,7 @@ final class InputSpooler {
     void abort() {
         aborted = true;
         queue.clear();
+        room.release(QUEUED_BYTES); // a producer still waiting for room must not wait forever
         queue.offer(END);
         try {
             drained.await();
@@ -64,11 +71,16 @@ final class InputSpooler {
 
     private void put(Chunk chunk) throws InterruptedIOException {
         try {
+            room.acquire(cost(chunk));
             queue.put(chunk);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while storing the input");
         }
+    }
+
+    private static int cost(Chunk chunk) {
+        return Math.min(chunk.length, QUEUED_BYTES);
     }
 
     private void throwIfFailed() throws IOException {
@@ -90,6 +102,7 @@ final class InputSpooler {
                 if (!aborted && failure == null) {
                     writeOrRemember(chunk);
                 }
+                room.release(cost(chunk));
             }
         } catch (InterruptedException e) {
             failure = new InterruptedIOException("input writer interrupted");

@@ -19,12 +19,22 @@ import tally.store.FileTree;
 
 /**
  * One upload in flight (see {@link Ingest}). Threads: body chunks arrive on the IO thread, which
- * pauses the receiver and dispatches the chunk to a worker; the worker decodes it, hands the bytes
- * to the input writer (its own thread) and to the job, then resumes the receiver. So at most one
- * chunk is being parsed per upload, and the client is slowed down whenever the worker or the disk is.
+ * copies them into a piece of about 1 MiB; when the piece is full (or the body ended) it pauses the
+ * receiver and dispatches the piece to a worker; the worker decodes it, hands the bytes to the input
+ * writer (its own thread) and to the job, then resumes the receiver. So at most one piece is being
+ * handed over per upload, and the client is slowed down whenever the worker or the disk is.
  */
 final class Upload implements MultipartStage.DataTarget {
     private static final Logger LOG = Logger.getLogger(Upload.class.getName());
+    /**
+     * Chunks of the body (one socket read each, up to the server's 64 KiB buffer) are gathered into
+     * pieces this big before a worker sees them. One dispatch per chunk meant a pause, two thread
+     * hand-overs and a resume per 64 KiB, over 3,000 of them for a 206 MB upload, each waiting for a
+     * core the parser threads were using. Measured side by side (warm uploads of 206 MB, curl
+     * --data-binary over loopback): per chunk 1.81-2.33 s and 1.3-2.3 CPU-s of the server, per piece
+     * 1.73-2.31 s and 1.1-1.7 CPU-s.
+     */
+    static final int PIECE_BYTES = 1 << 20;
 
     private final Ingest ingest;
     private final HttpServerExchange exchange;
@@ -37,11 +47,16 @@ final class Upload implements MultipartStage.DataTarget {
     private Stage stage;
     private Receiver receiver;
     private boolean lastSeen;
+    /** IO thread only: the piece being filled. */
+    private byte[] piece;
+    private int pieceLen;
     private DatasetDraft draft;
     private TagStatsJob job;
     private InputSpooler spooler;
     private Path spillDir;
     private long wireBytes;
+    /** IO thread only. */
+    private long receivedBytes;
     private long decodedBytes;
 
     Upload(Ingest ingest, HttpServerExchange exchange, String id, String name, Ingest.Options options,
@@ -73,37 +88,75 @@ final class Upload implements MultipartStage.DataTarget {
 
     private void receive() {
         receiver = exchange.getRequestReceiver();
-        receiver.receivePartialBytes(this::onChunk, (ex, error) -> ex.dispatch(ingest.workers(), () -> fail(
-                error instanceof RequestTooBigException ? error : clientGone(error))));
+        receiver.receivePartialBytes(this::onChunk, (ex, error) -> {
+            Throwable cause = error instanceof RequestTooBigException ? error : clientGone(error);
+            ex.dispatch(ingest.workers(), () -> fail(cause));
+        });
     }
 
-    /** A read error is the client's connection failing, not a server fault: no 500, no stack trace. */
+    /**
+     * IO thread: a read error is the client's connection failing, not a server fault: no 500, no stack
+     * trace. Counts the bytes read, not the bytes the worker has seen (up to a few pieces fewer).
+     */
     private ProblemException clientGone(IOException error) {
-        LOG.info(() -> "upload of " + id + " cut off after " + wireBytes + " bytes: " + error.getMessage());
-        return Problem.badRequest("the upload was cut off after " + wireBytes + " bytes: " + error.getMessage())
+        long received = receivedBytes;
+        LOG.info(() -> "upload of " + id + " cut off after " + received + " bytes: " + error.getMessage());
+        return Problem.badRequest("the upload was cut off after " + received + " bytes: " + error.getMessage())
                 .toException();
     }
 
-    /** IO thread: hand the chunk to a worker and stop reading until it is done (backpressure). */
+    /**
+     * IO thread: copies the chunk into the current piece; hands full pieces (and the rest, at the end)
+     * to a worker and stops reading until it is done (backpressure).
+     */
     private void onChunk(HttpServerExchange ex, byte[] chunk, boolean last) {
         if (lastSeen) {
             return; // a wake-up after the end can report the end again
         }
         lastSeen = last;
+        receivedBytes += chunk.length;
+        byte[] first = null;
+        int firstLen = 0;
+        if (piece != null && pieceLen + chunk.length > piece.length) {
+            first = piece;
+            firstLen = pieceLen;
+            piece = null;
+        }
+        if (piece == null) {
+            piece = new byte[Math.max(PIECE_BYTES, chunk.length)];
+            pieceLen = 0;
+        }
+        System.arraycopy(chunk, 0, piece, pieceLen, chunk.length);
+        pieceLen += chunk.length;
+        byte[] second = null;
+        int secondLen = 0;
+        if (last || pieceLen == piece.length) {
+            second = piece;
+            secondLen = pieceLen;
+            piece = null;
+            pieceLen = 0;
+        }
+        if (first == null && second == null) {
+            // Neither paused nor dispatched: the receiver resumes reading when this returns (which
+            // keeps the exchange open). A dispatch here as well fails: UT000146, resumed and dispatched.
+            return;
+        }
         receiver.pause();
-        ex.dispatch(ingest.workers(), () -> process(chunk, last));
+        byte[] a = first;
+        int aLen = firstLen;
+        byte[] b = second;
+        int bLen = secondLen;
+        ex.dispatch(ingest.workers(), () -> process(a, aLen, b, bLen, last));
     }
 
-    private synchronized void process(byte[] chunk, boolean last) {
+    /** On a worker, one piece at a time: {@code a} then {@code b}, either may be null. */
+    private synchronized void process(byte[] a, int aLen, byte[] b, int bLen, boolean last) {
         if (ended.get()) {
             return;
         }
         try {
-            wireBytes += chunk.length;
-            if (wireBytes > ingest.maxUploadBytes()) {
-                throw ingest.problems().tooLarge().toException();
-            }
-            stage.accept(chunk, 0, chunk.length);
+            accept(a, aLen);
+            accept(b, bLen);
             if (last) {
                 stage.end();
                 complete();
@@ -113,6 +166,17 @@ final class Upload implements MultipartStage.DataTarget {
         } catch (Throwable e) {
             fail(e);
         }
+    }
+
+    private void accept(byte[] bytes, int length) throws IOException {
+        if (bytes == null || length == 0) {
+            return;
+        }
+        wireBytes += length;
+        if (wireBytes > ingest.maxUploadBytes()) {
+            throw ingest.problems().tooLarge().toException();
+        }
+        stage.accept(bytes, 0, length);
     }
 
     /** The bytes of the dataset itself, after all decoding. */
