@@ -45,7 +45,7 @@ release_version() {
   fi
   local base commit
   # The parent pom's own <version> is the first one in the file (its <parent> has none).
-  base=$(sed -n 's:^  <version>\(.*\)</version>.*:\1:p' pom.xml | head -n 1)
+  base=$(sed -n 's:^  <version>\(.*\)</version>.*:\1:p' pom.xml | sed -n 1p)
   [[ -n "$base" ]] || die "cannot read the project version from pom.xml"
   base=${base%-SNAPSHOT}
   commit=$(git rev-parse --short=7 HEAD 2>/dev/null || echo nogit)
@@ -89,10 +89,11 @@ stage_setup() {
   fi
   command -v java >/dev/null 2>&1 || die "java is missing: install a JDK 17"
   command -v mvn >/dev/null 2>&1 || die "mvn is missing: install Apache Maven 3.8 or newer"
-  java -version 2>&1 | head -n 1
-  mvn -v 2>&1 | head -n 1
-  chromium --version 2>/dev/null | head -n 1 || true
-  chromedriver --version 2>/dev/null | head -n 1 || true
+  # sed, not head: head exits after one line, and the writer's SIGPIPE fails the stage under pipefail.
+  java -version 2>&1 | sed -n 1p
+  mvn -v 2>&1 | sed -n 1p
+  chromium --version 2>/dev/null | sed -n 1p || true
+  chromedriver --version 2>/dev/null | sed -n 1p || true
   log "moto_server: $(command -v moto_server)"
   log "release version: $(release_version)"
 }
