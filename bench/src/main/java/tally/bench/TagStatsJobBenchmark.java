@@ -50,7 +50,7 @@ public class TagStatsJobBenchmark {
     /** About 67 MB of the generator's records (1,030 bytes on average), 1% of them bad lines. */
     static final int RECORDS = 65_536;
 
-    /** Undertow hands the service about 16 KiB per read (FIELD-NOTES); the file mode reads larger blocks. */
+    /** Undertow hands the service about 16 KiB per read (Receiver.receivePartialBytes, measured); the file mode reads larger blocks. */
     static final int CHUNK_BYTES = 16_384;
 
     /** Parser threads of the job; 2 is the default on these 2-core machines. */

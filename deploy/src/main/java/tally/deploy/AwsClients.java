@@ -32,8 +32,7 @@ public final class AwsClients implements AutoCloseable {
         S3ClientBuilder s3Builder = S3Client.builder().region(Region.of(region)).overrideConfiguration(overrides);
         S3Presigner.Builder presignerBuilder = S3Presigner.builder().region(Region.of(region));
         if (endpoint != null) {
-            // An emulator on loopback has no virtual-host buckets: path-style addressing is required
-            // (FIELD-NOTES, AWS SDK section).
+            // An emulator on loopback has no virtual-host buckets: path-style addressing is required.
             S3Configuration pathStyle = S3Configuration.builder().pathStyleAccessEnabled(true).build();
             ec2Builder.endpointOverride(endpoint);
             s3Builder.endpointOverride(endpoint).serviceConfiguration(pathStyle)

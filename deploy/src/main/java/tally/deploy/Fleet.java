@@ -138,7 +138,7 @@ public final class Fleet {
     /**
      * Launches {@code count} instances. {@code clientToken} makes a retried call idempotent on EC2: the SDK
      * retries a timed-out RunInstances with the same token and EC2 answers with the first reservation instead
-     * of launching twice. moto ignores the token (FIELD-NOTES), so the rehearsal cannot show this.
+     * of launching twice. moto 5.2 ignores the token, so the rehearsal cannot show this.
      */
     public List<String> launch(Launch launch) {
         String userData = Base64.getEncoder().encodeToString(launch.userData().getBytes(StandardCharsets.UTF_8));

@@ -45,7 +45,7 @@ public final class HealthGate {
     private final Duration pollInterval;
 
     public HealthGate(ObjectMapper json, Duration pollInterval) {
-        // HTTP/1.1: the default HTTP/2 client tries an h2c upgrade first (FIELD-NOTES, Undertow section).
+        // HTTP/1.1: the default HTTP/2 client tries an h2c upgrade first, which the service does not need.
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
         this.json = json;
         this.pollInterval = pollInterval;

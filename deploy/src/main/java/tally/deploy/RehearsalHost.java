@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.ec2.model.InstanceAttributeName;
 
 /**
  * Runs each launched instance on this machine, because moto records instances but boots nothing
- * (FIELD-NOTES). The user-data is read back from EC2 (so it is exactly what RunInstances received)
+ * (moto 5.2). The user-data is read back from EC2 (so it is exactly what RunInstances received)
  * and executed by bash with {@code TALLY_ROOT=<dir>/instances/<id>/root}, {@code TALLY_NO_SYSTEMD=1} and
  * a free loopback port; the instance's address maps to {@code 127.0.0.1:<port>}. State lives in files
  * under the rehearsal directory, so {@code release} and a later {@code smoke} or {@code teardown}

@@ -26,7 +26,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * One headless Chromium per test class, driven by Debian's chromedriver: no Selenium Manager download,
- * so it works offline (FIELD-NOTES "Selenium"). Each browser gets a fresh profile directory, removed
+ * so it works offline. Each browser gets a fresh profile directory, removed
  * afterwards. When a test fails, a screenshot and the page source are saved under
  * {@code target/ui-failures/} before the browser goes away.
  *
