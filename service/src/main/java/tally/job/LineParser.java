@@ -593,7 +593,12 @@ final class LineParser {
     /** Points {@link #sliceBuf} at the decoded content of the string token at {@code b[quote]}. */
     private void slice(int quote, ByteSink scratch) {
         int stop = scanString(quote);
-        if (!hadEscape) {
+        pointAt(quote, stop, hadEscape, scratch);
+    }
+
+    /** The raw bytes between the quotes when there is no escape, else the decoded copy in {@code scratch}. */
+    private void pointAt(int quote, int stop, boolean escaped, ByteSink scratch) {
+        if (!escaped) {
             sliceBuf = b;
             sliceOff = quote + 1;
             sliceLen = stop - quote - 2;
@@ -683,18 +688,7 @@ final class LineParser {
 
     /** Points {@link #sliceBuf} at the UTF-8 bytes of term {@code i} of the last kept line. */
     void term(int i) {
-        int quote = termStarts[i];
-        if (!termEscapes[i]) {
-            sliceBuf = b;
-            sliceOff = quote + 1;
-            sliceLen = termEnds[i] - quote - 2;
-        } else {
-            decoded.clear();
-            decode(quote, decoded);
-            sliceBuf = decoded.buf;
-            sliceOff = 0;
-            sliceLen = decoded.len;
-        }
+        pointAt(termStarts[i], termEnds[i], termEscapes[i], decoded);
     }
 
     // ---- rule 6: updated ----
