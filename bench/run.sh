@@ -49,6 +49,7 @@ mkdir -p "$work"
 results="$work/results.tsv" notes="$work/notes.txt" machine="$work/machine.tsv"
 : >"$results"; : >"$notes"; : >"$machine"
 tally_jar="$root/service/target/tally.jar"
+tally_cds="$root/service/target/tally.jsa"
 bench_jar="$root/bench/target/benchmarks.jar"
 service_pid=""
 
@@ -141,7 +142,9 @@ start_service() {   # $1 = label, rest = JVM options; sets service_pid, service_
   local port dir t0
   port="$(free_port)"; dir="$(mktemp -d "$work/data-$label.XXXX")"
   t0="$(now_ns)"
-  java "$@" -jar "$tally_jar" --port "$port" --data-dir "$dir" >"$work/service-$label.log" 2>&1 &
+  # As the README and the deploy tool start it: with the class-data-sharing archive the build made.
+  java -XX:SharedArchiveFile="$tally_cds" "$@" -jar "$tally_jar" --port "$port" --data-dir "$dir" \
+    >"$work/service-$label.log" 2>&1 &
   service_pid=$!
   service_url="http://127.0.0.1:$port"
   for _ in $(seq 1 3000); do
@@ -185,9 +188,26 @@ run_stats() {
   fi
 }
 
+run_stats_cds() {   # the same command with the build's class-data-sharing archive: reported, not a target
+  if /usr/bin/time -f '%e' -o "$work/time-stats-cds" java -XX:SharedArchiveFile="$tally_cds" -jar "$tally_jar" \
+      stats "$data" --out "$work/rows-stats.tsv" --summary "$work/summary-stats.json" >"$work/stats.log" 2>&1; then
+    record stats_cds_s "$1" "$(cat "$work/time-stats-cds")"
+  fi
+}
+
 post_file() {   # $1 = dataset name, $2 = response file; prints "HTTP_CODE SECONDS"
+  # -T streams the file as it reads it. --data-binary reads all of it into curl's memory first: on this
+  # machine that alone took about 1.1 s for 206 MB, time the server spent waiting for its first byte.
   curl -sS -o "$2" -w '%{http_code} %{time_total}' -H 'Expect:' -H 'Content-Type: application/x-ndjson' \
-    --data-binary @"$data" "$service_url/api/datasets?name=$1" || true
+    -X POST -T "$data" "$service_url/api/datasets?name=$1" || true
+}
+
+wrk_get() {   # $1 = run, $2 = key suffix, $3 = dataset id: one wrk run, requests/s and p99 recorded
+  wrk -t2 -c64 -d"$wrk_duration" --latency "$service_url/api/datasets/$3" >"$work/wrk$2.txt" 2>&1 || true
+  record "wrk_rps$2" "$1" "$(awk '/^Requests\/sec:/ { print $2 }' "$work/wrk$2.txt")"
+  record "wrk_p99_ms$2" "$1" "$(awk '$1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+    print (u == "us" ? v / 1000 : u == "s" ? v * 1000 : v) }' "$work/wrk$2.txt")"
+  if grep -q 'Non-2xx' "$work/wrk$2.txt"; then note "run $1: wrk saw $(grep 'Non-2xx' "$work/wrk$2.txt" | tr -s ' ')"; fi
 }
 
 upload() {   # $1 = run; uploads $data twice (a fresh JVM, then warmed), records times and RSS, runs wrk
@@ -205,11 +225,10 @@ upload() {   # $1 = run; uploads $data twice (a fresh JVM, then warmed), records
   record upload_rows "$1" "$(jq -r '.counters.kept // "NA"' "$work/upload.json")"
   id="$(jq -r .id "$work/upload.json")"
   [[ $have_wrk == 1 ]] || return 0
-  wrk -t2 -c64 -d"$wrk_duration" --latency "$service_url/api/datasets/$id" >"$work/wrk.txt" 2>&1 || true
-  record wrk_rps "$1" "$(awk '/^Requests\/sec:/ { print $2 }' "$work/wrk.txt")"
-  record wrk_p99_ms "$1" "$(awk '$1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
-    print (u == "us" ? v / 1000 : u == "s" ? v * 1000 : v) }' "$work/wrk.txt")"
-  if grep -q 'Non-2xx' "$work/wrk.txt"; then note "run $1: wrk saw $(grep 'Non-2xx' "$work/wrk.txt" | tr -s ' ')"; fi
+  # The first run meets a read path the JIT has not compiled yet (the uploads ran other code); the
+  # second is the service's steady state. Both are reported; the target is judged on the second.
+  wrk_get "$1" _cold "$id"
+  wrk_get "$1" "" "$id"
 }
 
 run_jq() {
@@ -237,6 +256,7 @@ for run in $(seq 1 "$runs"); do
   run_duckdb "$run"
   log "run $run: stats mode"
   run_stats "$run"
+  run_stats_cds "$run"
   log "run $run: service start-up, upload, wrk"
   if start_service "run$run"; then
     record startup_s "$run" "$startup"
@@ -246,6 +266,7 @@ for run in $(seq 1 "$runs"); do
   rm -rf "$work"/data-run"$run".*
   if [[ $have_jq == 1 ]]; then log "run $run: jq"; run_jq "$run"; fi
   ratio duckdb_over_stats duckdb_rows_s stats_s "$run"
+  ratio duckdb_over_stats_cds duckdb_rows_s stats_cds_s "$run"
   ratio duckdb_over_upload duckdb_rows_s upload_s "$run"
   ratio duckdb_over_upload_cold duckdb_rows_s upload_cold_s "$run"
   ratio duckdb_over_aggregates duckdb_rows_s duckdb_aggregates_s "$run"

@@ -3,53 +3,93 @@ package tally;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
+import java.util.Map;
+import tally.CommandArgs.Option;
+import tally.CommandArgs.UsageException;
 import tally.sample.BookmarkGenerator;
 
-/** {@code tally generate --size 200M --out FILE}: realistic bookmark data to try Tally on or benchmark it. */
-@Command(name = "generate", mixinStandardHelpOptions = true,
-    description = "Write deterministic bookmark records (JSON lines) of about the given size.")
-public final class GenerateCommand implements Callable<Integer> {
+/**
+ * {@code tally generate --size 200M --out FILE}: realistic bookmark data to try Tally on or benchmark it.
+ * Exit code 0, 1 on an I/O error (one line on stderr), 2 on a usage error.
+ */
+public final class GenerateCommand {
+    static final String NAME = "generate";
+    static final String DESCRIPTION = "Write deterministic bookmark records (JSON lines) of about the given size.";
 
-    @Spec
-    private CommandSpec spec;
+    private static final Option SIZE = Option.value("--size", "SIZE",
+            "Approximate size: bytes, or with a K, M or G suffix").withDefault("10M");
+    private static final Option SEED = Option.value("--seed", "N", "Same seed, same bytes").withDefault(2013);
+    private static final Option BAD_RATE = Option.value("--bad-rate", "RATE", "Fraction of lines the job skips")
+            .withDefault(0.01);
+    private static final Option OUT = Option.value("--out", "FILE", "Output file, or - for standard output")
+            .withDefault("-");
+    private static final List<Option> OPTIONS =
+            List.of(SIZE, SEED, BAD_RATE, OUT, CommandArgs.HELP, CommandArgs.VERSION);
 
-    @Option(names = "--size", defaultValue = "10M",
-        description = "Approximate size: bytes, or with a K, M or G suffix (default: ${DEFAULT-VALUE}).")
-    private String size;
+    private final OutputStream stdout;
+    private final PrintStream stderr;
 
-    @Option(names = "--seed", defaultValue = "2013", description = "Same seed, same bytes (default: ${DEFAULT-VALUE}).")
-    private long seed;
+    /** For callers that run the command in-process with their own streams. */
+    public GenerateCommand(OutputStream stdout, PrintStream stderr) {
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
 
-    @Option(names = "--bad-rate", defaultValue = "0.01",
-        description = "Fraction of lines the job skips (default: ${DEFAULT-VALUE}).")
-    private double badRate;
+    /** Runs {@code tally generate ARGS} and returns the exit code. */
+    public int run(String... args) {
+        long bytes;
+        BookmarkGenerator generator;
+        Path out;
+        try {
+            CommandArgs cli = CommandArgs.parse(OPTIONS, Map.of(), args);
+            if (cli.has(CommandArgs.HELP)) {
+                CommandArgs.print(stdout, usage());
+                return 0;
+            }
+            if (cli.has(CommandArgs.VERSION)) {
+                CommandArgs.print(stdout, VersionInfo.line() + "\n");
+                return 0;
+            }
+            bytes = parseSize(cli.string(SIZE));
+            generator = new BookmarkGenerator(cli.longValue(SEED), cli.doubleValue(BAD_RATE));
+            out = "-".equals(cli.required(OUT)) ? null : cli.path(OUT);
+        } catch (UsageException | IllegalArgumentException e) {
+            stderr.println("tally generate: " + e.getMessage());
+            stderr.print(usage());
+            return 2;
+        }
+        try {
+            write(generator, bytes, out);
+            return 0;
+        } catch (IOException e) {
+            if (out == null) {
+                // Standard output as System.out treated it: a reader that stops early (generate | head) is
+                // not a failure; the generator just stops sooner.
+                return 0;
+            }
+            stderr.println("tally generate: " + StatsCommand.describe(e));
+            return 1;
+        }
+    }
 
-    @Option(names = "--out", defaultValue = "-", description = "Output file, or - for standard output.")
-    private String out;
+    static String usage() {
+        return CommandArgs.usage("tally generate [OPTIONS]", DESCRIPTION, OPTIONS);
+    }
 
-    @Override
-    public Integer call() throws IOException {
-        long bytes = parseSize(size);
-        BookmarkGenerator generator = new BookmarkGenerator(seed, badRate);
+    /** {@code out} null is standard output. */
+    private void write(BookmarkGenerator generator, long bytes, Path out) throws IOException {
         try (OutputStream target = new BufferedOutputStream(
-                "-".equals(out) ? System.out : Files.newOutputStream(Path.of(out)), 1 << 20)) {
+                out == null ? new StatsCommand.KeptOpen(stdout) : Files.newOutputStream(out), 1 << 20)) {
             generator.write(target, bytes);
         }
-        if (!"-".equals(out)) {
-            PrintWriter err = spec.commandLine().getErr();
-            err.printf("wrote %,d bytes to %s%n", Files.size(Path.of(out)), out);
-            err.flush();
+        if (out != null) {
+            stderr.printf("wrote %,d bytes to %s%n", Files.size(out), out);
         }
-        return 0;
     }
 
     static long parseSize(String text) {

@@ -1,65 +1,155 @@
 package tally;
 
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
 import java.util.logging.Logger;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
+import tally.CommandArgs.Option;
+import tally.CommandArgs.UsageException;
 import tally.http.Json;
 import tally.http.TallyServer;
 
 /**
  * Entry point. Without a subcommand it serves; {@code stats} runs the job on a file, {@code generate}
  * writes sample data. Every server setting is read here, once: a flag, else its {@code TALLY_*}
- * environment variable, else the embedded default.
+ * environment variable, else the embedded default. Exit code 0, 1 if the server cannot start, 2 on a
+ * usage error.
  */
-@Command(name = "tally", mixinStandardHelpOptions = true, versionProvider = VersionInfo.class,
-        subcommands = {StatsCommand.class, GenerateCommand.class},
-        description = "Serve the Tally API and web UI (the default), or run a subcommand.")
-public final class Main implements Callable<Integer> {
-    private static final Logger LOG = Logger.getLogger(Main.class.getName());
+public final class Main {
+    static final String DESCRIPTION = "Serve the Tally API and web UI (the default), or run a subcommand.";
 
-    @Spec
-    private CommandSpec spec;
+    static final Option HOST = Option.value("--host", "HOST", "Address to listen on")
+            .withEnv("TALLY_HOST").withDefault(ServerConfig.DEFAULT_HOST);
+    static final Option PORT = Option.value("--port", "PORT", "Port; 0 picks a free one and the log says which")
+            .withEnv("TALLY_PORT").withDefault(ServerConfig.DEFAULT_PORT);
+    static final Option DATA_DIR = Option.value("--data-dir", "DIR", "Where datasets are stored")
+            .withEnv("TALLY_DATA_DIR").withDefault(ServerConfig.DEFAULT_DATA_DIR);
+    static final Option MAX_UPLOAD_BYTES = Option.value("--max-upload-bytes", "BYTES",
+            "Largest upload accepted, compressed or not; the default is 1 GiB")
+            .withEnv("TALLY_MAX_UPLOAD_BYTES").withDefault(ServerConfig.DEFAULT_MAX_UPLOAD_BYTES);
+    static final List<Option> OPTIONS =
+            List.of(HOST, PORT, DATA_DIR, MAX_UPLOAD_BYTES, CommandArgs.HELP, CommandArgs.VERSION);
 
-    @Option(names = "--host", defaultValue = "${env:TALLY_HOST:-" + ServerConfig.DEFAULT_HOST + "}",
-            description = "Address to listen on (env TALLY_HOST; default: ${DEFAULT-VALUE}).")
-    private String host;
+    /** Subcommand names are short: their descriptions line up right after them. */
+    private static final int COMMAND_COLUMN = 12;
 
-    @Option(names = "--port", defaultValue = "${env:TALLY_PORT:-" + ServerConfig.DEFAULT_PORT + "}",
-            description = "Port; 0 picks a free one and the log says which (env TALLY_PORT; default: ${DEFAULT-VALUE}).")
-    private int port;
+    private final InputStream stdin;
+    private final OutputStream stdout;
+    private final PrintStream stderr;
+    private final Map<String, String> env;
 
-    @Option(names = "--data-dir", defaultValue = "${env:TALLY_DATA_DIR:-" + ServerConfig.DEFAULT_DATA_DIR + "}",
-            description = "Where datasets are stored (env TALLY_DATA_DIR; default: ${DEFAULT-VALUE}).")
-    private Path dataDir;
-
-    @Option(names = "--max-upload-bytes",
-            defaultValue = "${env:TALLY_MAX_UPLOAD_BYTES:-" + ServerConfig.DEFAULT_MAX_UPLOAD_BYTES + "}",
-            description = "Largest upload accepted, compressed or not (env TALLY_MAX_UPLOAD_BYTES; "
-                    + "default: ${DEFAULT-VALUE} = 1 GiB).")
-    private long maxUploadBytes;
+    /** For callers that run the command line in-process with their own streams and environment. */
+    Main(InputStream stdin, OutputStream stdout, PrintStream stderr, Map<String, String> env) {
+        this.stdin = stdin;
+        this.stdout = stdout;
+        this.stderr = stderr;
+        this.env = env;
+    }
 
     public static void main(String[] args) {
-        if (args.length == 0 || args[0].startsWith("-")) {
-            warmUpServerStart();
-        }
         LogFormat.install();
-        System.exit(new CommandLine(new Main()).execute(args));
+        // The file descriptors rather than System.in/out: System.out would hide the write errors (a full
+        // disk, say) that stats must report.
+        Main main = new Main(new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out),
+                System.err, System.getenv());
+        System.exit(main.run(args));
+    }
+
+    /** Runs a command line and returns its exit code; serving returns only once the server has stopped. */
+    int run(String... args) {
+        if (args.length > 0) {
+            String[] rest = Arrays.copyOfRange(args, 1, args.length);
+            switch (args[0]) {
+                case StatsCommand.NAME:
+                    return new StatsCommand(stdin, stdout, stderr).run(rest);
+                case GenerateCommand.NAME:
+                    return new GenerateCommand(stdout, stderr).run(rest);
+                default:
+                    break;
+            }
+        }
+        ServerConfig config;
+        try {
+            CommandArgs cli = CommandArgs.parse(OPTIONS, env, args);
+            if (cli.has(CommandArgs.HELP)) {
+                CommandArgs.print(stdout, usage());
+                return 0;
+            }
+            if (cli.has(CommandArgs.VERSION)) {
+                CommandArgs.print(stdout, VersionInfo.line() + "\n");
+                return 0;
+            }
+            config = serverConfig(cli);
+        } catch (UsageException e) {
+            stderr.println("tally: " + e.getMessage());
+            stderr.print(usage());
+            return 2;
+        }
+        return serve(config);
+    }
+
+    /** The settings as given, validated: a bad port is refused before anything starts. */
+    static ServerConfig serverConfig(CommandArgs cli) throws UsageException {
+        try {
+            return ServerConfig.defaults().withHost(cli.string(HOST)).withPort(cli.intValue(PORT))
+                    .withDataDir(cli.path(DATA_DIR)).withMaxUploadBytes(cli.longValue(MAX_UPLOAD_BYTES));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
+    }
+
+    static String usage() {
+        StringBuilder b = new StringBuilder(CommandArgs.usage("tally [OPTIONS] [COMMAND]", DESCRIPTION, OPTIONS));
+        b.append("Commands:\n");
+        CommandArgs.row(b, "  " + StatsCommand.NAME, StatsCommand.DESCRIPTION, COMMAND_COLUMN);
+        CommandArgs.row(b, "  " + GenerateCommand.NAME, GenerateCommand.DESCRIPTION, COMMAND_COLUMN);
+        return b.toString();
+    }
+
+    private static int serve(ServerConfig config) {
+        warmUpServerStart();
+        // Looked up here rather than in a static field: stats and generate never need java.util.logging.
+        Logger log = Logger.getLogger(Main.class.getName());
+        TallyServer server;
+        try {
+            server = TallyServer.start(config);
+        } catch (Exception e) {
+            // Exit rather than throw: threads the failed start left behind would keep the JVM alive.
+            log.log(Level.SEVERE, "could not start", e);
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM and Ctrl-C run shutdown hooks: drain uploads, close WebSockets (1001), then let the JVM exit.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("stopping: draining in-flight requests");
+            server.stop();
+            log.info("stopped");
+            stopped.countDown();
+        }, "tally-shutdown"));
+        log.info("Tally listening on " + server.baseUri() + " (bound " + config.host() + ":" + server.port()
+                + ", data in " + config.dataDir().toAbsolutePath() + ")");
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
     }
 
     /**
-     * Serving (no subcommand): work the server start needs anyway begins on the second core while
-     * picocli reads the arguments (about 0.2 s). Building the first ObjectMapper took 0.2 s (class-load
-     * log with uptime) and is needed first; XNIO registers MBeans when the listener starts, and creating
-     * the platform MBean server took 0.1-0.2 s. Both are thread-safe; the server later gets the same
-     * MBean server. /readyz median over 6 starts: 985 ms before, 880 ms after (load about 2).
+     * Serving only: work the server start needs anyway begins on the second core while the main thread
+     * loads and starts Undertow. Building the first ObjectMapper took 0.2 s (class-load log with
+     * uptime); XNIO registers MBeans when the listener starts, and creating the platform MBean server
+     * took 0.1-0.2 s. Both are thread-safe; the server later gets the same MBean server.
      */
     private static void warmUpServerStart() {
         Thread warm = new Thread(() -> {
@@ -68,29 +158,5 @@ public final class Main implements Callable<Integer> {
         }, "tally-warm-up");
         warm.setDaemon(true);
         warm.start();
-    }
-
-    @Override
-    public Integer call() throws Exception {
-        ServerConfig config;
-        try {
-            config = ServerConfig.defaults().withHost(host).withPort(port).withDataDir(dataDir)
-                    .withMaxUploadBytes(maxUploadBytes);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
-        TallyServer server = TallyServer.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        // SIGTERM and Ctrl-C run shutdown hooks: drain uploads, close WebSockets (1001), then let the JVM exit.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("stopping: draining in-flight requests");
-            server.stop();
-            LOG.info("stopped");
-            stopped.countDown();
-        }, "tally-shutdown"));
-        LOG.info("Tally listening on " + server.baseUri() + " (bound " + host + ":" + server.port()
-                + ", data in " + dataDir.toAbsolutePath() + ")");
-        stopped.await();
-        return 0;
     }
 }

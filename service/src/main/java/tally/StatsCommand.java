@@ -2,9 +2,6 @@ package tally;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import java.io.FileDescriptor;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,12 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.concurrent.Callable;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import tally.CommandArgs.Option;
+import tally.CommandArgs.UsageException;
 import tally.job.JobConfig;
 import tally.job.JobResult;
 import tally.job.SummaryJson;
@@ -31,49 +28,44 @@ import tally.job.TagStatsJob;
  * Same rows and summary as the service. Exit code 0, 1 on an I/O error (one line on stderr), 2 on
  * a usage error.
  */
-@Command(name = "stats", mixinStandardHelpOptions = true,
-        description = "Compute the bookmark tag stats of a JSON-lines file (gzip detected) without a server.")
-public final class StatsCommand implements Callable<Integer> {
+public final class StatsCommand {
+    static final String NAME = "stats";
+    static final String DESCRIPTION =
+            "Compute the bookmark tag stats of a JSON-lines file (gzip detected) without a server.";
+
+    private static final Option FILE = Option.parameter("FILE", "JSON lines to read; - reads standard input");
+    private static final Option OUT = Option.value("--out", "FILE",
+            "Where the rows go, sorted by id; - is standard output").withDefault("-");
+    private static final Option SUMMARY = Option.value("--summary", "FILE",
+            "Where the summary JSON goes (not written if absent)");
+    private static final Option HEADER = Option.flag(null, "--header", "Write the column names as the first line");
+    private static final Option MAX_LINE_BYTES = Option.value("--max-line-bytes", "N",
+            "Lines longer than this are skipped as too_long").withDefault(JobConfig.DEFAULT_MAX_LINE_BYTES);
+    private static final Option SORT_MEMORY_BYTES = Option.value("--sort-memory-bytes", "N",
+            "Rows held in memory before sorted runs spill to disk").withDefault(JobConfig.DEFAULT_SORT_MEMORY_BYTES);
+    private static final Option THREADS = Option.value("--threads", "N",
+            "Threads parsing blocks of lines; 0 is as many as the cores, up to 4").withDefault(0);
+    private static final Option SPILL_DIR = Option.value("--spill-dir", "DIR",
+            "Where sorted runs spill (default: the temp dir)");
+    private static final List<Option> OPTIONS = List.of(FILE, OUT, SUMMARY, HEADER, MAX_LINE_BYTES,
+            SORT_MEMORY_BYTES, THREADS, SPILL_DIR, CommandArgs.HELP, CommandArgs.VERSION);
+
     /** Reads and writes of about 1 MiB keep system calls rare next to the parsing work. */
     private static final int READ_BUFFER = 1 << 20;
     private static final int GZIP_MAGIC_1 = 0x1f;
     private static final int GZIP_MAGIC_2 = 0x8b;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "JSON lines to read; - reads standard input.")
-    String input;
-
-    @Option(names = "--out", paramLabel = "FILE", defaultValue = "-",
-            description = "Where the rows go, sorted by id; - (the default) is standard output.")
-    String out;
-
-    @Option(names = "--summary", paramLabel = "FILE", description = "Where the summary JSON goes (not written if absent).")
-    Path summary;
-
-    @Option(names = "--header", description = "Write the column names as the first line.")
-    boolean header;
-
-    @Option(names = "--max-line-bytes", paramLabel = "N", defaultValue = "" + JobConfig.DEFAULT_MAX_LINE_BYTES,
-            description = "Lines longer than this are skipped as too_long (default: ${DEFAULT-VALUE}).")
-    int maxLineBytes;
-
-    @Option(names = "--sort-memory-bytes", paramLabel = "N", defaultValue = "" + JobConfig.DEFAULT_SORT_MEMORY_BYTES,
-            description = "Rows held in memory before sorted runs spill to disk (default: ${DEFAULT-VALUE}).")
-    long sortMemoryBytes;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Threads parsing blocks of lines (default: 0, as many as the cores, up to 4).")
-    int threads;
-
-    @Option(names = "--spill-dir", paramLabel = "DIR", description = "Where sorted runs spill (default: the temp dir).")
-    Path spillDir;
-
     private final InputStream stdin;
     private final OutputStream stdout;
     private final PrintStream stderr;
 
-    public StatsCommand() {
-        this(new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out), System.err);
-    }
+    /** Null for standard input. */
+    private Path input;
+    /** Null for standard output. */
+    private Path out;
+    private Path summary;
+    private boolean header;
+    private Path spillDir;
 
     /** For callers that run the command in-process with their own streams. */
     public StatsCommand(InputStream stdin, OutputStream stdout, PrintStream stderr) {
@@ -82,18 +74,40 @@ public final class StatsCommand implements Callable<Integer> {
         this.stderr = stderr;
     }
 
-    @Override
-    public Integer call() {
+    /** Runs {@code tally stats ARGS} and returns the exit code. */
+    public int run(String... args) {
         JobConfig config;
         try {
+            CommandArgs cli = CommandArgs.parse(OPTIONS, Map.of(), args);
+            if (cli.has(CommandArgs.HELP)) {
+                CommandArgs.print(stdout, usage());
+                return 0;
+            }
+            if (cli.has(CommandArgs.VERSION)) {
+                CommandArgs.print(stdout, VersionInfo.line() + "\n");
+                return 0;
+            }
+            input = "-".equals(cli.required(FILE)) ? null : cli.path(FILE);
+            out = "-".equals(cli.required(OUT)) ? null : cli.path(OUT);
+            summary = cli.path(SUMMARY);
+            header = cli.has(HEADER);
+            spillDir = cli.path(SPILL_DIR);
+            int maxLineBytes = cli.intValue(MAX_LINE_BYTES);
+            long sortMemoryBytes = cli.longValue(SORT_MEMORY_BYTES);
+            int threads = cli.intValue(THREADS);
             config = new JobConfig(maxLineBytes, sortMemoryBytes, JobConfig.DEFAULT_MAX_EXACT_TERMS,
                     threads == 0 ? JobConfig.DEFAULT_THREADS : threads);
+        } catch (UsageException e) {
+            stderr.println("tally stats: " + e.getMessage());
+            stderr.print(usage());
+            return 2;
         } catch (IllegalArgumentException e) {
+            // JobConfig's range checks: the message names the setting, as it always has.
             stderr.println("tally stats: " + e.getMessage());
             return 2;
         }
         try {
-            run(config);
+            compute(config);
             return 0;
         } catch (IOException | UncheckedIOException e) {
             stderr.println("tally stats: " + describe(e));
@@ -101,7 +115,11 @@ public final class StatsCommand implements Callable<Integer> {
         }
     }
 
-    private void run(JobConfig config) throws IOException {
+    static String usage() {
+        return CommandArgs.usage("tally stats [OPTIONS] FILE", DESCRIPTION, OPTIONS);
+    }
+
+    private void compute(JobConfig config) throws IOException {
         Path spill = Files.createTempDirectory(spillDir == null ? Path.of(System.getProperty("java.io.tmpdir")) : spillDir,
                 "tally-stats-");
         try (TagStatsJob job = new TagStatsJob(config, spill)) {
@@ -113,7 +131,7 @@ public final class StatsCommand implements Callable<Integer> {
                 }
             }
             JobResult result;
-            try (OutputStream rows = "-".equals(out) ? new KeptOpen(stdout) : Files.newOutputStream(Path.of(out))) {
+            try (OutputStream rows = out == null ? new KeptOpen(stdout) : Files.newOutputStream(out)) {
                 if (header) {
                     rows.write(TagStatsJob.HEADER.getBytes(UTF_8));
                 }
@@ -129,11 +147,8 @@ public final class StatsCommand implements Callable<Integer> {
         }
     }
 
-    private InputStream open(String name) throws IOException {
-        if ("-".equals(name)) {
-            return new NonClosing(stdin);
-        }
-        return Files.newInputStream(Path.of(name));
+    private InputStream open(Path file) throws IOException {
+        return file == null ? new NonClosing(stdin) : Files.newInputStream(file);
     }
 
     /** Gzip is recognised by its magic bytes (RFC 1952), whatever the file is called. */
@@ -147,7 +162,8 @@ public final class StatsCommand implements Callable<Integer> {
         return in;
     }
 
-    private static String describe(Exception e) {
+    /** One line for stderr: the JDK's message for a missing file is only its name. */
+    static String describe(Exception e) {
         if (e instanceof NoSuchFileException missing) {
             return "no such file: " + missing.getFile();
         }
@@ -164,7 +180,7 @@ public final class StatsCommand implements Callable<Integer> {
     }
 
     /** Standard output stays open for whoever owns it; closing only flushes. */
-    private static final class KeptOpen extends OutputStream {
+    static final class KeptOpen extends OutputStream {
         private final OutputStream out;
 
         KeptOpen(OutputStream out) {

@@ -16,14 +16,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 import tally.job.JobConfig;
 import tally.job.JobResult;
 import tally.job.Summary;
 import tally.job.TagStatsJob;
 import tally.sample.BookmarkGenerator;
 
-/** {@code tally stats} end to end on real files, run in-process through picocli. */
+/** {@code tally stats} end to end on real files, run in-process through {@link StatsCommand#run}. */
 @Tag("unit")
 class StatsCommandTest {
     @TempDir
@@ -50,7 +49,7 @@ class StatsCommandTest {
     private int stats(byte[] stdin, String... args) {
         StatsCommand command = new StatsCommand(new ByteArrayInputStream(stdin), stdout,
                 new PrintStream(stderr, true, UTF_8));
-        return new CommandLine(command).execute(args);
+        return command.run(args);
     }
 
     @Test
@@ -158,5 +157,52 @@ class StatsCommandTest {
     void missing_arguments_are_a_usage_error() {
         assertThat(stats(new byte[0])).isEqualTo(2);
         assertThat(stats(new byte[0], "-", "--max-line-bytes", "0")).isEqualTo(2);
+    }
+
+    @Test
+    void a_usage_error_names_the_problem_in_one_line_then_shows_the_usage() {
+        assertThat(stats(new byte[0], "-", "--threads", "two")).isEqualTo(2);
+
+        assertThat(stderr.toString(UTF_8))
+                .startsWith("tally stats: invalid value for --threads: 'two' is not a whole number\n"
+                        + "Usage: tally stats [OPTIONS] FILE\n");
+        assertThat(stdout.toByteArray()).isEmpty();
+    }
+
+    @Test
+    void an_extra_file_and_an_unknown_option_are_usage_errors() {
+        assertThat(stats(new byte[0], "a.jsonl", "b.jsonl")).isEqualTo(2);
+        assertThat(stats(new byte[0], "-", "--sort")).isEqualTo(2);
+
+        assertThat(stderr.toString(UTF_8)).contains("unexpected argument: b.jsonl", "unknown option: --sort");
+    }
+
+    @Test
+    void options_may_come_before_the_file_joined_with_an_equals_sign() throws IOException {
+        Path in = Files.write(dir.resolve("in.jsonl"), input);
+        Path rows = dir.resolve("rows.tsv");
+
+        int exit = stats(new byte[0], "--out=" + rows, "--threads=1", "--spill-dir", dir.toString(), "--",
+                in.toString());
+
+        assertThat(exit).isZero();
+        assertThat(Files.readAllBytes(rows)).isEqualTo(expectedRows);
+    }
+
+    @Test
+    void help_lists_every_option_on_standard_output_and_exits_0() {
+        assertThat(stats(new byte[0], "--help")).isZero();
+
+        assertThat(stdout.toString(UTF_8)).startsWith("Usage: tally stats [OPTIONS] FILE\n")
+                .contains("FILE", "--out=FILE", "--summary=FILE", "--header", "--max-line-bytes=N",
+                        "--sort-memory-bytes=N", "--threads=N", "--spill-dir=DIR", "--help", "--version");
+        assertThat(stderr.toString(UTF_8)).isEmpty();
+    }
+
+    @Test
+    void version_prints_the_version_line_and_exits_0() {
+        assertThat(stats(new byte[0], "-V")).isZero();
+
+        assertThat(stdout.toString(UTF_8)).matches("tally \\S+ \\(\\S+\\)\n");
     }
 }

@@ -115,6 +115,8 @@ public final class BenchmarkReport {
           .append("| Measurement | Median | Min | Max | Throughput (median) | vs DuckDB same job |\n")
           .append("|---|---|---|---|---|---|\n");
         timed(md, "Tally `stats` file mode, JVM start included", "stats_s", megabytes, "duckdb_over_stats");
+        timed(md, "The same `stats` run with `-XX:SharedArchiveFile=service/target/tally.jsa`", "stats_cds_s", megabytes,
+            "duckdb_over_stats_cds");
         timed(md, "Tally `POST /api/datasets` until `201`, warm service (its second upload)", "upload_s", megabytes,
             "duckdb_over_upload");
         timed(md, "Tally `POST /api/datasets` until `201`, first upload after start-up", "upload_cold_s", megabytes,
@@ -125,8 +127,10 @@ public final class BenchmarkReport {
         plain(md, "Start-up to `/readyz` 200", "startup_s", "s");
         plain(md, "Service peak RSS (VmHWM) after the upload", "service_rss_mb", "MB");
         plain(md, "`stats` peak RSS", "stats_rss_mb", "MB");
-        plain(md, "`GET /api/datasets/{id}`, wrk -t2 -c64: requests/s", "wrk_rps", "req/s");
-        plain(md, "`GET /api/datasets/{id}`, wrk -t2 -c64: p99 latency", "wrk_p99_ms", "ms");
+        plain(md, "`GET /api/datasets/{id}`, wrk -t2 -c64, first run after the uploads: requests/s", "wrk_rps_cold", "req/s");
+        plain(md, "`GET /api/datasets/{id}`, wrk -t2 -c64, first run after the uploads: p99 latency", "wrk_p99_ms_cold", "ms");
+        plain(md, "`GET /api/datasets/{id}`, wrk -t2 -c64, second run: requests/s", "wrk_rps", "req/s");
+        plain(md, "`GET /api/datasets/{id}`, wrk -t2 -c64, second run: p99 latency", "wrk_p99_ms", "ms");
         String big = String.format(Locale.ROOT, "%.0f MB upload under `-Xmx256m`", first("big_input_bytes") / 1e6);
         plain(md, big + ": time to `201`", "big_upload_s", "s");
         plain(md, big + ": service peak RSS", "big_rss_mb", "MB");
@@ -251,14 +255,20 @@ public final class BenchmarkReport {
               `DuckDbJobTest` checks both write the same rows on valid data.
             - **Tally `stats`**: `/usr/bin/time` around `java -jar service/target/tally.jar stats FILE --out
               rows.tsv --summary summary.json`: wall clock including JVM start; peak RSS from `%M`.
-            - **Upload**: the service jar on a free port with a fresh data dir; `curl --data-binary @FILE`
-              over loopback, time from curl's start to the `201` (`%{time_total}`), twice: the first upload
+            - **Upload**: the service jar on a free port with a fresh data dir; `curl -X POST -T FILE`
+              (streamed as curl reads it; `--data-binary @FILE` would first read the whole file into curl's
+              memory, about 1.1 s for 206 MB here, while the server waits) over loopback, time from curl's
+              start to the `201` (`%{time_total}`), twice: the first upload
               pays for the JIT compiling the job, the second is the steady state a running service
               gives (DuckDB's figure is also query-only, in a running process). Peak RSS is the
               service's `VmHWM` from `/proc/PID/status` after both uploads.
-            - **Start-up**: from launching `java -jar` to the first `200` from `/readyz` (polled every 10 ms).
+            - **Start-up**: from launching `java -XX:SharedArchiveFile=service/target/tally.jsa -jar
+              service/target/tally.jar` (the README's command; the archive is made by the build) to the first
+              `200` from `/readyz` (polled every 10 ms). Every service in this benchmark starts that way.
             - **wrk**: `wrk -t2 -c64 -d10s --latency` against `GET /api/datasets/{id}` of the uploaded
-              dataset, on the same 2 cores as the server.
+              dataset, on the same 2 cores as the server, twice in a row: the first run also pays for the
+              JIT compiling the read path (the uploads before it ran other code), the second measures the
+              steady state and is the one the targets are judged on. Both are in the table.
             - **1 GB upload**: a separate service under `-Xmx256m`, `curl -T` streaming the file
               (curl's `--data-binary` would hold 1 GB in curl's own memory), peak RSS from `VmHWM`.
             - **jq**: `jq -R -r -f bench/stats.jq` (same rules, per line) piped to `LC_ALL=C sort -s` on

@@ -199,7 +199,10 @@ class DatasetApiTest {
     @Test
     void health_readiness_and_version_answer_json() {
         assertThat(api.get("/healthz").statusCode()).isEqualTo(200);
+        assertThat(api.json(api.get("/healthz")).get("status").asText()).isEqualTo("ok");
         assertThat(api.get("/readyz").statusCode()).isEqualTo(200);
+        assertThat(api.json(api.get("/readyz")).get("status").asText()).isEqualTo("ready");
+        assertThat(api.get("/readyz").headers().firstValue("Content-Type")).hasValue("application/json");
         JsonNode version = api.json(api.get("/version"));
         assertThat(version.get("version").asText()).isNotBlank();
         assertThat(version.has("commit")).isTrue();

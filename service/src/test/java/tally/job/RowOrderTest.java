@@ -94,6 +94,32 @@ class RowOrderTest {
     }
 
     @Test
+    void equal_ids_spread_over_many_blocks_parsed_in_parallel_keep_their_input_order() {
+        SplittableRandom random = new SplittableRandom(11);
+        StringBuilder input = new StringBuilder();
+        List<String[]> rows = new ArrayList<>();
+        for (int i = 0; i < 30_000; i++) {
+            String id = "id-" + random.nextInt(25);
+            String second = String.format("%05d", i);
+            input.append(line(id, second));
+            rows.add(new String[] {id, second});
+        }
+        rows.sort((x, y) -> Arrays.compareUnsigned(x[0].getBytes(UTF_8), y[0].getBytes(UTF_8)));
+        StringBuilder expected = new StringBuilder();
+        for (String[] r : rows) {
+            expected.append(row(r[0], r[1]));
+        }
+
+        // 16 KiB chunks: the job cuts blocks of 64 KiB and more, each sorted on its own parser thread.
+        for (int threads : new int[] {1, 2, 3}) {
+            JobRun run = JobRun.of(input.toString().getBytes(UTF_8), JobConfig.defaults().withThreads(threads), 16 << 10,
+                    spill);
+
+            assertThat(run.rowsText()).as("%d parser threads", threads).isEqualTo(expected.toString());
+        }
+    }
+
+    @Test
     void generated_data_gives_the_same_rows_whatever_the_sort_memory() {
         byte[] input = generated(11, 400_000);
 

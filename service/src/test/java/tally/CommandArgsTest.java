@@ -1,0 +1,200 @@
+package tally;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import tally.CommandArgs.Option;
+import tally.CommandArgs.UsageException;
+
+/** The parser and the usage text on a small declared command, independent of Tally's own options. */
+@Tag("unit")
+class CommandArgsTest {
+    private static final Option FILE = Option.parameter("FILE", "What to read");
+    private static final Option OUT = Option.value("--out", "FILE", "Where to write").withDefault("-");
+    private static final Option COUNT = Option.value("--count", "N", "How many").withEnv("T_COUNT").withDefault(3);
+    private static final Option SIZE = Option.value("--size", "BYTES", "How big").withEnv("T_SIZE");
+    private static final Option RATE = Option.value("--rate", "RATE", "How often").withDefault(0.5);
+    private static final Option DIR = Option.value("--dir", "DIR", "Where to spill");
+    private static final Option HEADER = Option.flag(null, "--header", "Write a header");
+    private static final List<Option> OPTIONS =
+            List.of(FILE, OUT, COUNT, SIZE, RATE, DIR, HEADER, CommandArgs.HELP, CommandArgs.VERSION);
+
+    private static CommandArgs parse(String... args) throws UsageException {
+        return CommandArgs.parse(OPTIONS, Map.of(), args);
+    }
+
+    @Test
+    void a_value_may_follow_its_option_or_be_joined_to_it_with_an_equals_sign() throws UsageException {
+        CommandArgs spaced = parse("in.jsonl", "--out", "rows.tsv", "--count", "7");
+        CommandArgs joined = parse("--out=rows.tsv", "--count=7", "in.jsonl");
+
+        for (CommandArgs cli : List.of(spaced, joined)) {
+            assertThat(cli.required(FILE)).isEqualTo("in.jsonl");
+            assertThat(cli.string(OUT)).isEqualTo("rows.tsv");
+            assertThat(cli.intValue(COUNT)).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void only_the_first_equals_sign_separates_the_name_and_an_empty_value_is_a_value() throws UsageException {
+        assertThat(parse("--out=a=b").string(OUT)).isEqualTo("a=b");
+        assertThat(parse("--out=").string(OUT)).isEmpty();
+    }
+
+    @Test
+    void a_dash_and_a_negative_number_are_values_not_options() throws UsageException {
+        CommandArgs cli = parse("-", "--out", "-", "--count", "-5");
+
+        assertThat(cli.required(FILE)).isEqualTo("-");
+        assertThat(cli.string(OUT)).isEqualTo("-");
+        assertThat(cli.intValue(COUNT)).isEqualTo(-5);
+    }
+
+    @Test
+    void flags_are_present_or_absent_and_short_names_are_aliases() throws UsageException {
+        CommandArgs cli = parse("--header", "-h");
+
+        assertThat(cli.has(HEADER)).isTrue();
+        assertThat(cli.has(CommandArgs.HELP)).isTrue();
+        assertThat(cli.has(CommandArgs.VERSION)).isFalse();
+    }
+
+    @Test
+    void an_unknown_option_is_named() {
+        assertThatThrownBy(() -> parse("--colour", "red")).isInstanceOf(UsageException.class)
+                .hasMessage("unknown option: --colour");
+        assertThatThrownBy(() -> parse("--colour=red")).hasMessage("unknown option: --colour");
+        assertThatThrownBy(() -> parse("-x")).hasMessage("unknown option: -x");
+    }
+
+    @Test
+    void an_option_at_the_end_or_followed_by_another_option_is_missing_its_value() {
+        assertThatThrownBy(() -> parse("in.jsonl", "--out")).isInstanceOf(UsageException.class)
+                .hasMessage("option --out needs a value (FILE)");
+        assertThatThrownBy(() -> parse("--out", "--header", "in.jsonl"))
+                .hasMessage("option --out needs a value (FILE)");
+        assertThatThrownBy(() -> parse("--out", "--count=2", "in.jsonl"))
+                .hasMessage("option --out needs a value (FILE)");
+    }
+
+    @Test
+    void a_value_that_only_looks_like_an_option_is_a_value() throws UsageException {
+        assertThat(parse("--out", "--not-an-option").string(OUT)).isEqualTo("--not-an-option");
+        assertThat(parse("--out=--header").string(OUT)).isEqualTo("--header");
+    }
+
+    @Test
+    void a_flag_takes_no_value() {
+        assertThatThrownBy(() -> parse("--header=yes")).isInstanceOf(UsageException.class)
+                .hasMessage("option --header takes no value");
+    }
+
+    @Test
+    void an_option_given_twice_is_refused_rather_than_one_value_silently_winning() {
+        assertThatThrownBy(() -> parse("--out", "a", "--out=b")).isInstanceOf(UsageException.class)
+                .hasMessage("option --out given more than once");
+    }
+
+    @Test
+    void a_bad_number_names_the_option_and_the_value() throws UsageException {
+        CommandArgs cli = parse("--count", "seven", "--rate", "often", "--size", "99999999999999999999");
+
+        assertThatThrownBy(() -> cli.intValue(COUNT)).isInstanceOf(UsageException.class)
+                .hasMessage("invalid value for --count: 'seven' is not a whole number");
+        assertThatThrownBy(() -> cli.doubleValue(RATE))
+                .hasMessage("invalid value for --rate: 'often' is not a number");
+        assertThatThrownBy(() -> cli.longValue(SIZE))
+                .hasMessage("invalid value for --size: '99999999999999999999' is not a whole number");
+    }
+
+    @Test
+    void a_path_with_a_nul_character_is_a_usage_error() throws UsageException {
+        CommandArgs cli = parse("--dir", "a\0b");
+
+        assertThatThrownBy(() -> cli.path(DIR)).isInstanceOf(UsageException.class)
+                .hasMessageStartingWith("invalid value for --dir: ");
+    }
+
+    @Test
+    void double_dash_ends_the_options_so_a_file_may_start_with_a_dash() throws UsageException {
+        CommandArgs cli = parse("--header", "--", "--out");
+
+        assertThat(cli.required(FILE)).isEqualTo("--out");
+        assertThat(cli.has(HEADER)).isTrue();
+        assertThat(cli.string(OUT)).isEqualTo("-");
+    }
+
+    @Test
+    void a_missing_or_extra_positional_argument_is_named() throws UsageException {
+        CommandArgs none = parse("--header");
+
+        assertThatThrownBy(() -> none.required(FILE)).isInstanceOf(UsageException.class).hasMessage("missing FILE");
+        assertThatThrownBy(() -> parse("a.jsonl", "b.jsonl")).hasMessage("unexpected argument: b.jsonl");
+        assertThatThrownBy(() -> parse("--", "a.jsonl", "-x")).hasMessage("unexpected argument: -x");
+    }
+
+    @Test
+    void a_value_comes_from_the_flag_else_the_environment_else_the_default() throws UsageException {
+        Map<String, String> env = Map.of("T_COUNT", "5", "T_SIZE", "2048");
+
+        assertThat(CommandArgs.parse(OPTIONS, env, "--count", "9").intValue(COUNT)).isEqualTo(9);
+        assertThat(CommandArgs.parse(OPTIONS, env).intValue(COUNT)).isEqualTo(5);
+        assertThat(CommandArgs.parse(OPTIONS, env).longValue(SIZE)).isEqualTo(2048);
+        assertThat(CommandArgs.parse(OPTIONS, Map.of()).intValue(COUNT)).isEqualTo(3);
+        assertThat(CommandArgs.parse(OPTIONS, Map.of()).string(SIZE)).isNull();
+        assertThat(CommandArgs.parse(OPTIONS, Map.of()).path(DIR)).isNull();
+    }
+
+    @Test
+    void an_empty_environment_variable_counts_as_unset() throws UsageException {
+        assertThat(CommandArgs.parse(OPTIONS, Map.of("T_COUNT", "")).intValue(COUNT)).isEqualTo(3);
+    }
+
+    @Test
+    void a_bad_environment_value_names_the_variable_it_came_from() throws UsageException {
+        CommandArgs cli = CommandArgs.parse(OPTIONS, Map.of("T_COUNT", "lots"));
+
+        assertThatThrownBy(() -> cli.intValue(COUNT)).isInstanceOf(UsageException.class)
+                .hasMessage("invalid value for --count (from T_COUNT): 'lots' is not a whole number");
+    }
+
+    @Test
+    void a_number_required_without_a_value_or_default_is_a_usage_error() throws UsageException {
+        CommandArgs cli = parse();
+
+        assertThatThrownBy(() -> cli.longValue(SIZE)).isInstanceOf(UsageException.class)
+                .hasMessage("option --size needs a value (BYTES)");
+    }
+
+    @Test
+    void the_usage_lists_every_declared_option_with_its_environment_variable_and_default() {
+        String usage = CommandArgs.usage("t [OPTIONS] FILE", "Test the parser.", OPTIONS);
+
+        assertThat(usage).startsWith("Usage: t [OPTIONS] FILE\nTest the parser.\n").contains(
+                "      FILE                   What to read.\n",
+                "      --out=FILE             Where to write (default: -).\n",
+                "      --count=N              How many (env T_COUNT; default: 3).\n",
+                "      --size=BYTES           How big (env T_SIZE).\n",
+                "      --dir=DIR              Where to spill.\n",
+                "      --header               Write a header.\n",
+                "  -h, --help                 Show this help message and exit.\n",
+                "  -V, --version              Print version information and exit.\n");
+    }
+
+    @Test
+    void long_descriptions_wrap_under_their_column_and_long_names_get_their_own_line() {
+        Option wordy = Option.value("--a-rather-long-option-name", "VALUE",
+                "A description long enough that it cannot fit on one line of eighty columns, so it wraps");
+        String usage = CommandArgs.usage("t", "Short.", List.of(wordy));
+
+        assertThat(usage).isEqualTo("Usage: t\nShort.\n"
+                + "      --a-rather-long-option-name=VALUE\n"
+                + "                             A description long enough that it cannot fit on one\n"
+                + "                             line of eighty columns, so it wraps.\n");
+    }
+}
