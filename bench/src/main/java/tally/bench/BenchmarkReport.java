@@ -117,10 +117,10 @@ public final class BenchmarkReport {
         timed(md, "Tally `stats` file mode, JVM start included", "stats_s", megabytes, "duckdb_over_stats");
         timed(md, "The same `stats` run with `-XX:SharedArchiveFile=service/target/tally.jsa`", "stats_cds_s", megabytes,
             "duckdb_over_stats_cds");
-        timed(md, "Tally `POST /api/datasets` until `201`, warm service (its second upload)", "upload_s", megabytes,
+        timed(md, "Tally `POST /api/datasets` until `201`, running service (its 4th upload)", "upload_s", megabytes,
             "duckdb_over_upload");
-        timed(md, "Tally `POST /api/datasets` until `201`, first upload after start-up", "upload_cold_s", megabytes,
-            "duckdb_over_upload_cold");
+        timed(md, "The same, the service's second upload", "upload_second_s", megabytes, "duckdb_over_upload_second");
+        timed(md, "The same, first upload after start-up", "upload_cold_s", megabytes, "duckdb_over_upload_cold");
         timed(md, "DuckDB, same job (rows sorted by id to TSV), query only", "duckdb_rows_s", megabytes, null);
         timed(md, "DuckDB, aggregates only, query only", "duckdb_aggregates_s", megabytes, "duckdb_over_aggregates");
         timed(md, "jq per line + `sort` by id", "jq_s", megabytes, "duckdb_over_jq");
@@ -175,8 +175,9 @@ public final class BenchmarkReport {
           .append("| Target | Measured (median) | Verdict |\n|---|---|---|\n");
         target(md, "`stats` at least 1.5x faster than DuckDB, same job (aim 2x)", "duckdb_over_stats", 1.5, "x",
             v -> v >= 1.5, true);
-        target(md, "Upload until `201` at least as fast as DuckDB (1.0x, aim 1.5x), warm service", "duckdb_over_upload",
+        target(md, "Upload until `201` at least as fast as DuckDB (1.0x, aim 1.5x), running service", "duckdb_over_upload",
             1.0, "x", v -> v >= 1.0, true);
+        target(md, "The same, the service's second upload", "duckdb_over_upload_second", 1.0, "x", v -> v >= 1.0, true);
         target(md, "The same, first upload after start-up", "duckdb_over_upload_cold", 1.0, "x", v -> v >= 1.0, true);
         String big = String.format(Locale.ROOT, "%.0f MB upload under `-Xmx256m`", first("big_input_bytes") / 1e6);
         target(md, big + ": peak RSS under 400 MB", "big_rss_mb", 400, "MB", v -> v < 400, false);
@@ -258,10 +259,12 @@ public final class BenchmarkReport {
             - **Upload**: the service jar on a free port with a fresh data dir; `curl -X POST -T FILE`
               (streamed as curl reads it; `--data-binary @FILE` would first read the whole file into curl's
               memory, about 1.1 s for 206 MB here, while the server waits) over loopback, time from curl's
-              start to the `201` (`%{time_total}`), twice: the first upload
-              pays for the JIT compiling the job, the second is the steady state a running service
-              gives (DuckDB's figure is also query-only, in a running process). Peak RSS is the
-              service's `VmHWM` from `/proc/PID/status` after both uploads.
+              start to the `201` (`%{time_total}`), four times to the same service: the first upload
+              runs the job's code interpreted while the JIT compiles it, the second still partly (on
+              2 cores the C2 compiler is still at work), the third and later are the steady state of a
+              running service; the 4th is the one the target is judged on (DuckDB's figure is also
+              query-only, in a process that has loaded its driver). Peak RSS is the service's `VmHWM`
+              from `/proc/PID/status` after the uploads.
             - **Start-up**: from launching `java -XX:SharedArchiveFile=service/target/tally.jsa -jar
               service/target/tally.jar` (the README's command; the archive is made by the build) to the first
               `200` from `/readyz` (polled every 10 ms). Every service in this benchmark starts that way.
