@@ -46,7 +46,7 @@ class BenchmarkReportTest {
 
         assertThat(markdown)
             .contains("| `stats` at least 1.5x faster than DuckDB, same job (aim 2x) | 1.60x | met, 7% above the 1.50x target |")
-            .contains("| Upload until `201` at least as fast as DuckDB (1.0x, aim 1.5x), warm service | 0.80x "
+            .contains("| Upload until `201` at least as fast as DuckDB (1.0x, aim 1.5x), running service | 0.80x "
                 + "| **not met**, 20% below the 1.00x target |")
             .contains("| Start-up to `/readyz` 200 under 1 s | 0.400 s | met, 60% under the 1.000 s limit |")
             .contains("| `GET /api/datasets/{id}` at least 15,000 req/s | n/a | not measured |")
