@@ -41,28 +41,6 @@ final class ByteSink {
         }
     }
 
-    void putDecimal(long v) {
-        if (v < 0) {
-            put('-');
-            v = -v;
-        }
-        if (v < 10) {
-            put('0' + (int) v);
-            return;
-        }
-        ensure(20);
-        int start = len;
-        while (v > 0) {
-            buf[len++] = (byte) ('0' + (int) (v % 10));
-            v /= 10;
-        }
-        for (int i = start, j = len - 1; i < j; i++, j--) {
-            byte t = buf[i];
-            buf[i] = buf[j];
-            buf[j] = t;
-        }
-    }
-
     /** Writes a code point as UTF-8; a lone surrogate gets the generalized three-byte form. */
     void putCodePoint(int cp) {
         ensure(4);
