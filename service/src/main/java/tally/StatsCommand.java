@@ -171,11 +171,20 @@ public final class StatsCommand {
         return message == null ? e.getClass().getSimpleName() : message;
     }
 
+    /** Best effort, deepest first: a file that cannot be deleted is skipped and the rest still go. */
     private static void deleteTree(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            paths.sorted(Comparator.reverseOrder()).forEach(StatsCommand::deleteQuietly);
         } catch (IOException e) {
             // The spill directory is in a temp dir; a leftover is harmless.
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // As above: a leftover in the temp dir is harmless, and its parent is then left too.
         }
     }
 

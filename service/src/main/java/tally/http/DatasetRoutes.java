@@ -2,7 +2,6 @@ package tally.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RoutingHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import io.undertow.util.PathTemplateMatch;
@@ -45,7 +44,7 @@ final class DatasetRoutes {
         this.bodies = new MetaBodies(json);
     }
 
-    void addTo(RoutingHandler routes) {
+    void addTo(RouteTable routes) {
         routes.post("/api/datasets", this::post);
         routes.put("/api/datasets/{id}", this::put);
         routes.get("/api/datasets", this::list);

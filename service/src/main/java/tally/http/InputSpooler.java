@@ -61,7 +61,9 @@ final class InputSpooler {
         aborted = true;
         queue.clear();
         room.release(QUEUED_BYTES); // a producer still waiting for room must not wait forever
-        queue.offer(END);
+        // add, not offer: the queue is unbounded (room bounds the bytes), so it cannot be full; if it ever
+        // were, an exception beats an END dropped in silence and this method waiting forever below.
+        queue.add(END);
         try {
             drained.await();
         } catch (InterruptedException e) {

@@ -2,7 +2,6 @@ package tally.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RoutingHandler;
 import io.undertow.util.Headers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,7 +35,7 @@ final class OpsRoutes {
         this.version = readVersion();
     }
 
-    void addTo(RoutingHandler routes) {
+    void addTo(RouteTable routes) {
         routes.get("/healthz", ex -> JsonReply.sendBytes(ex, 200, OK));
         routes.get("/readyz", this::ready);
         routes.get("/version", ex -> JsonReply.send(ex, json, 200, version));

@@ -5,7 +5,6 @@ import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.RoutingHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -60,15 +59,10 @@ public final class TallyServer {
         this.hub = new ProgressHub(json, store, scheduler);
         Ingest ingest = new Ingest(config, store, hub, metrics, problems, json, lifecycle, workers, writers);
 
-        RoutingHandler routes = Handlers.routing()
-                .setFallbackHandler(ex -> {
-                    throw Problem.notFound("no route for " + ex.getRequestPath()).toException();
-                })
-                .setInvalidMethodHandler(ex -> {
-                    throw Problem.of(405, "Method Not Allowed", ex.getRequestMethod() + " is not allowed on "
-                            + ex.getRequestPath()).toException();
-                });
-        RoutingHandler ops = Handlers.routing();
+        // Unknown paths are answered 404, known paths with another method 405 with Allow (RouteTable). The probes
+        // have a table of their own, which DrainGate uses past the graceful shutdown handler.
+        RouteTable routes = new RouteTable();
+        RouteTable ops = new RouteTable();
         new OpsRoutes(json, lifecycle, metrics, boundary).addTo(ops);
         routes.addAll(ops);
         new DatasetRoutes(store, ingest, json, problems, boundary).addTo(routes);

@@ -44,20 +44,26 @@ final class Upload implements MultipartStage.DataTarget {
     private final Ingest.Listener listener;
     private final AtomicBoolean ended = new AtomicBoolean();
     private final long startNanos = System.nanoTime();
+    /*
+     * Worker side, guarded by this: set and read by workers (begin, process and fail, all synchronized;
+     * open, complete, cleanUp and the rawData stage run inside them), one piece after another. The
+     * hand-overs through the IO thread would order them anyway, but a failure reported by the receiver
+     * arrives on a worker of its own, which must not tear the upload down under a running process().
+     */
     private Stage stage;
-    private Receiver receiver;
-    private boolean lastSeen;
-    /** IO thread only: the piece being filled. */
-    private byte[] piece;
-    private int pieceLen;
     private DatasetDraft draft;
     private TagStatsJob job;
     private InputSpooler spooler;
     private Path spillDir;
     private long wireBytes;
-    /** IO thread only. */
-    private long receivedBytes;
     private long decodedBytes;
+    /** Set and used on the IO thread (receive, onChunk); a worker resumes it (process), hence volatile. */
+    private volatile Receiver receiver;
+    /* IO thread only (onChunk, and clientGone in the receiver's error callback): the piece being filled. */
+    private boolean lastSeen;
+    private byte[] piece;
+    private int pieceLen;
+    private long receivedBytes;
 
     Upload(Ingest ingest, HttpServerExchange exchange, String id, String name, Ingest.Options options,
             Ingest.Listener listener) {
@@ -70,7 +76,7 @@ final class Upload implements MultipartStage.DataTarget {
     }
 
     /** On a worker: opens the dataset (raw bodies) and starts receiving. */
-    void begin(Stage decoder) {
+    synchronized void begin(Stage decoder) {
         ingest.metrics().uploadsInFlight.inc();
         try {
             this.stage = decoder;
@@ -207,8 +213,9 @@ final class Upload implements MultipartStage.DataTarget {
         }
     }
 
+    /** The multipart stage calls this from inside process(), which holds the lock already (reentrant). */
     @Override
-    public Stage open(Map<String, String> fields, String filename) throws IOException {
+    public synchronized Stage open(Map<String, String> fields, String filename) throws IOException {
         String chosen = name;
         if (isBlank(chosen)) {
             chosen = fields.get("name");
@@ -247,7 +254,8 @@ final class Upload implements MultipartStage.DataTarget {
         listener.completed(exchange, meta);
     }
 
-    private void fail(Throwable error) {
+    /** On a worker: from begin, from process, or on its own for the receiver's read error. */
+    private synchronized void fail(Throwable error) {
         if (!ended.compareAndSet(false, true)) {
             return;
         }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
 
@@ -208,7 +209,7 @@ final class RowSorter implements Closeable {
 
     /** Merges runs given in input order; with {@code asRun} the output is a run again, else bare rows. */
     private static void merge(List<Path> group, DataOutputStream out, boolean asRun) throws IOException {
-        PriorityQueue<RunReader> heads = new PriorityQueue<>();
+        PriorityQueue<RunReader> heads = new PriorityQueue<>(RunReader.BY_HEAD);
         List<RunReader> open = new ArrayList<>();
         try {
             for (int i = 0; i < group.size(); i++) {
@@ -324,8 +325,17 @@ final class RowSorter implements Closeable {
                 pages[meta[my]], meta[my + 1] + skip, meta[my + 1] + meta[my + 2]);
     }
 
-    /** The head of one run during a merge; ties go to the earlier run, which holds earlier rows. */
-    private static final class RunReader implements Comparable<RunReader> {
+    /**
+     * The head of one run during a merge; ties go to the earlier run, which holds earlier rows. The
+     * merge order is a {@link Comparator}, not a natural order: readers are mutable and compared by
+     * their current row, so an equals() to match it would make no sense.
+     */
+    private static final class RunReader {
+        static final Comparator<RunReader> BY_HEAD = (a, b) -> {
+            int c = Arrays.compareUnsigned(a.key, 0, a.keyLen, b.key, 0, b.keyLen);
+            return c != 0 ? c : Integer.compare(a.index, b.index);
+        };
+
         final DataInputStream in;
         final int index;
         byte[] key = new byte[256];
@@ -354,12 +364,6 @@ final class RowSorter implements Closeable {
             }
             in.readFully(row, 0, rowLen);
             return true;
-        }
-
-        @Override
-        public int compareTo(RunReader other) {
-            int c = Arrays.compareUnsigned(key, 0, keyLen, other.key, 0, other.keyLen);
-            return c != 0 ? c : Integer.compare(index, other.index);
         }
     }
 }

@@ -110,7 +110,9 @@ public final class FileDatasetStore implements DatasetStore {
     private void load() throws IOException {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
             for (Path dir : dirs) {
-                String id = dir.getFileName().toString();
+                // A listing's entries always have a name (only a root has none); one without is no dataset.
+                Path name = dir.getFileName();
+                String id = name == null ? "" : name.toString();
                 if (DatasetIds.isValid(id)) {
                     index.put(id, recover(id, dir));
                 }
@@ -127,7 +129,9 @@ public final class FileDatasetStore implements DatasetStore {
                 .failed(clock.instant(), INTERRUPTED);
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : (Iterable<Path>) files::iterator) {
-                if (!file.getFileName().toString().equals(META)) {
+                // Everything but meta.json goes. An entry without a name (a listing has none) is left alone.
+                Path name = file.getFileName();
+                if (name != null && !META.equals(name.toString())) {
                     Files.deleteIfExists(file);
                 }
             }

@@ -2,7 +2,6 @@ package tally.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.RoutingHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Properties;
 import tally.ServerConfig;
 import tally.http.Ingest;
+import tally.http.RouteTable;
 import tally.store.DatasetStore;
 
 /**
@@ -51,7 +51,7 @@ public final class PageRoutes {
         this.delete = new DeleteAction(store, layout, csrf);
     }
 
-    public void addTo(RoutingHandler routes) {
+    public void addTo(RouteTable routes) {
         routes.get("/", page(form));
         routes.get("/datasets", page(list));
         routes.post("/datasets", new SecurityHeaders(upload));
