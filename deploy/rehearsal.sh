@@ -47,7 +47,8 @@ up() {
   local port
   port="$(free_port)"
   nohup moto_server -H 127.0.0.1 -p "$port" >"$state/moto.log" 2>&1 </dev/null &
-  echo "$!" >"$state/moto.pid"
+  local moto=$!
+  echo "$moto" >"$state/moto.pid"
   echo "http://127.0.0.1:$port" >"$state/endpoint"
   mkdir -p "$state/instances"
   for _ in $(seq 1 300); do
@@ -56,7 +57,9 @@ up() {
       env_exports
       return 0
     fi
-    running_pid "$state/moto.pid" moto_server >/dev/null || die "moto_server exited; see $state/moto.log"
+    # kill -0, not running_pid: while nohup and the launcher exec their way to the Python process, its
+    # command line can read empty for an instant, which once passed for an exit (a failed CI run).
+    kill -0 "$moto" 2>/dev/null || die "moto_server exited; see $state/moto.log"
     sleep 0.1
   done
   die "moto_server did not answer within 30 s; see $state/moto.log"
