@@ -15,6 +15,8 @@ import java.util.Set;
  * @param maxConcurrentUploads uploads running at once; one more gets 503 (each holds a job and a disk writer)
  * @param allowedOrigins browser origins allowed on the WebSocket besides the request's own host
  * @param drainTimeout how long a stop waits for in-flight uploads
+ * @param maxProgressWatchers WebSockets watching progress at once; one more is closed with 1013
+ * @param progressWaitLimit how long a WebSocket may wait for an upload of its dataset to start
  */
 public record ServerConfig(
         String host,
@@ -23,7 +25,9 @@ public record ServerConfig(
         long maxUploadBytes,
         int maxConcurrentUploads,
         Set<String> allowedOrigins,
-        Duration drainTimeout) {
+        Duration drainTimeout,
+        int maxProgressWatchers,
+        Duration progressWaitLimit) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
@@ -40,13 +44,22 @@ public record ServerConfig(
         if (maxConcurrentUploads <= 0) {
             throw new IllegalArgumentException("max concurrent uploads must be positive, got " + maxConcurrentUploads);
         }
+        if (maxProgressWatchers <= 0) {
+            throw new IllegalArgumentException("max progress watchers must be positive, got " + maxProgressWatchers);
+        }
+        if (progressWaitLimit.isNegative() || progressWaitLimit.isZero()) {
+            throw new IllegalArgumentException("progress wait limit must be positive, got " + progressWaitLimit);
+        }
         allowedOrigins = Set.copyOf(allowedOrigins);
     }
 
-    /** The embedded defaults: 0.0.0.0:8080, ./tally-data, 1 GiB uploads. */
+    /**
+     * The embedded defaults: 0.0.0.0:8080, ./tally-data, 1 GiB uploads; 10,000 progress WebSockets, each
+     * waiting at most 10 minutes for its upload to start (the web UI starts it at once).
+     */
     public static ServerConfig defaults() {
         return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, Path.of(DEFAULT_DATA_DIR), DEFAULT_MAX_UPLOAD_BYTES,
-                8, Set.of(), Duration.ofSeconds(30));
+                8, Set.of(), Duration.ofSeconds(30), 10_000, Duration.ofMinutes(10));
     }
 
     /** Loopback, a free port, the given data dir: what tests start. */
@@ -55,30 +68,42 @@ public record ServerConfig(
     }
 
     public ServerConfig withHost(String value) {
-        return new ServerConfig(value, port, dataDir, maxUploadBytes, maxConcurrentUploads, allowedOrigins, drainTimeout);
+        return new ServerConfig(value, port, dataDir, maxUploadBytes, maxConcurrentUploads, allowedOrigins, drainTimeout,
+                maxProgressWatchers, progressWaitLimit);
     }
 
     public ServerConfig withPort(int value) {
-        return new ServerConfig(host, value, dataDir, maxUploadBytes, maxConcurrentUploads, allowedOrigins, drainTimeout);
+        return new ServerConfig(host, value, dataDir, maxUploadBytes, maxConcurrentUploads, allowedOrigins, drainTimeout,
+                maxProgressWatchers, progressWaitLimit);
     }
 
     public ServerConfig withDataDir(Path value) {
-        return new ServerConfig(host, port, value, maxUploadBytes, maxConcurrentUploads, allowedOrigins, drainTimeout);
+        return new ServerConfig(host, port, value, maxUploadBytes, maxConcurrentUploads, allowedOrigins, drainTimeout,
+                maxProgressWatchers, progressWaitLimit);
     }
 
     public ServerConfig withMaxUploadBytes(long value) {
-        return new ServerConfig(host, port, dataDir, value, maxConcurrentUploads, allowedOrigins, drainTimeout);
+        return new ServerConfig(host, port, dataDir, value, maxConcurrentUploads, allowedOrigins, drainTimeout,
+                maxProgressWatchers, progressWaitLimit);
     }
 
     public ServerConfig withMaxConcurrentUploads(int value) {
-        return new ServerConfig(host, port, dataDir, maxUploadBytes, value, allowedOrigins, drainTimeout);
+        return new ServerConfig(host, port, dataDir, maxUploadBytes, value, allowedOrigins, drainTimeout,
+                maxProgressWatchers, progressWaitLimit);
     }
 
     public ServerConfig withAllowedOrigins(Set<String> value) {
-        return new ServerConfig(host, port, dataDir, maxUploadBytes, maxConcurrentUploads, value, drainTimeout);
+        return new ServerConfig(host, port, dataDir, maxUploadBytes, maxConcurrentUploads, value, drainTimeout,
+                maxProgressWatchers, progressWaitLimit);
     }
 
     public ServerConfig withDrainTimeout(Duration value) {
-        return new ServerConfig(host, port, dataDir, maxUploadBytes, maxConcurrentUploads, allowedOrigins, value);
+        return new ServerConfig(host, port, dataDir, maxUploadBytes, maxConcurrentUploads, allowedOrigins, value,
+                maxProgressWatchers, progressWaitLimit);
+    }
+
+    public ServerConfig withProgressLimits(int maxWatchers, Duration waitLimit) {
+        return new ServerConfig(host, port, dataDir, maxUploadBytes, maxConcurrentUploads, allowedOrigins, drainTimeout,
+                maxWatchers, waitLimit);
     }
 }

@@ -3,6 +3,7 @@ package tally.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.undertow.websockets.core.WebSocketChannel;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -10,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import tally.job.Progress;
 import tally.store.DatasetMeta;
@@ -22,6 +24,11 @@ import tally.store.DatasetStore;
  * while the upload runs (five a second: smooth enough for a progress bar, cheap enough for many
  * watchers), then the final event and a 1000 close. Subscribing before the upload starts is the
  * normal case for the web UI, which subscribes before its PUT.
+ *
+ * <p>Each open WebSocket holds a connection and a little memory, and one that waits for an upload
+ * that never comes would hold them until the client left: so at most {@code maxWatchers} are open at
+ * once (one more is closed at once with 1013, "try again later"), and one still waiting after
+ * {@code waitLimit} is closed with 1000 and a reason that says so.
  */
 public final class ProgressHub {
     static final long TICK_MILLIS = 200;
@@ -30,10 +37,18 @@ public final class ProgressHub {
     private final DatasetStore store;
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     private final ScheduledFuture<?> ticker;
+    private final ScheduledExecutorService scheduler;
+    private final int maxWatchers;
+    private final Duration waitLimit;
+    private final AtomicInteger watchers = new AtomicInteger();
 
-    public ProgressHub(ObjectMapper json, DatasetStore store, ScheduledExecutorService scheduler) {
+    public ProgressHub(ObjectMapper json, DatasetStore store, ScheduledExecutorService scheduler, int maxWatchers,
+            Duration waitLimit) {
         this.json = json;
         this.store = store;
+        this.scheduler = scheduler;
+        this.maxWatchers = maxWatchers;
+        this.waitLimit = waitLimit;
         this.ticker = scheduler.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -44,6 +59,12 @@ public final class ProgressHub {
 
     void subscribe(String id, WebSocketChannel channel) {
         ProgressSubscriber subscriber = new ProgressSubscriber(channel);
+        if (watchers.incrementAndGet() > maxWatchers) {
+            watchers.decrementAndGet();
+            subscriber.close(1013, "too many progress watchers; try again later");
+            return;
+        }
+        channel.addCloseTask(ch -> watchers.decrementAndGet());
         topics.compute(id, (key, topic) -> {
             if (topic == null || topic.source == null) {
                 Optional<DatasetMeta> stored = store.find(id);
@@ -58,9 +79,20 @@ public final class ProgressHub {
             Supplier<Progress> source = t.source;
             subscriber.offer(encode(source == null ? ProgressEvent.WAITING : ProgressEvent.running(source.get())));
             t.subscribers.add(subscriber);
+            if (source == null) {
+                scheduler.schedule(() -> expireIfWaiting(id, subscriber), waitLimit.toMillis(), TimeUnit.MILLISECONDS);
+            }
             return t;
         });
         channel.addCloseTask(ch -> unsubscribe(id, subscriber));
+    }
+
+    /** Closes {@code subscriber} if no upload of {@code id} has started since it subscribed. */
+    private void expireIfWaiting(String id, ProgressSubscriber subscriber) {
+        Topic topic = topics.get(id);
+        if (topic != null && topic.source == null && topic.subscribers.contains(subscriber)) {
+            subscriber.close(1000, "no upload of " + id + " started within " + waitLimit.toSeconds() + " s");
+        }
     }
 
     private void unsubscribe(String id, ProgressSubscriber subscriber) {

@@ -56,7 +56,7 @@ public final class TallyServer {
                 daemon("tally-ingest"));
         this.writers = Executors.newCachedThreadPool(daemon("tally-input-writer"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("tally-progress"));
-        this.hub = new ProgressHub(json, store, scheduler);
+        this.hub = new ProgressHub(json, store, scheduler, config.maxProgressWatchers(), config.progressWaitLimit());
         Ingest ingest = new Ingest(config, store, hub, metrics, problems, json, lifecycle, workers, writers);
 
         // Unknown paths are answered 404, known paths with another method 405 with Allow (RouteTable). The probes

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 final class SocketProbe implements WebSocket.Listener {
     final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
     final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    final CompletableFuture<String> closeReason = new CompletableFuture<>();
     private final StringBuilder partial = new StringBuilder();
     WebSocket socket;
 
@@ -37,12 +38,14 @@ final class SocketProbe implements WebSocket.Listener {
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
         closeCode.complete(statusCode);
+        closeReason.complete(reason);
         return null;
     }
 
     @Override
     public void onError(WebSocket webSocket, Throwable error) {
         closeCode.completeExceptionally(error);
+        closeReason.completeExceptionally(error);
     }
 
     /** The next message, or fails after the timeout. */
