@@ -29,6 +29,8 @@ final class RowSorter implements Closeable {
     /** Runs merged at once; more are merged in rounds so open files stay few. */
     private static final int MERGE_FAN_IN = 64;
     private static final int IO_BUFFER = 1 << 16;
+    /** Runs this short are sorted by insertion before merging starts. */
+    private static final int INSERTION_RUN = 16;
 
     private final long memoryBytes;
     private final int pageSize;
@@ -279,35 +281,44 @@ final class RowSorter implements Closeable {
         }
     }
 
-    /** Stable merge sort of row indices into {@code a[from, to)}. */
+    /**
+     * Stable merge sort of row indices, bottom-up: runs of {@link #INSERTION_RUN} sorted by insertion,
+     * then merged in passes of doubling width. Loops rather than recursion because the sort runs once,
+     * at the end, usually before the JIT has compiled it: C2 inlined the recursive version into
+     * itself and compiled it three times (26, 17 and 15 KB of code, 0.13 s of a 206 MB `stats` run).
+     */
     private void mergeSort(int[] a, int[] tmp, int from, int to) {
-        if (to - from < 16) {
-            for (int i = from + 1; i < to; i++) {
+        for (int lo = from; lo < to; lo += INSERTION_RUN) {
+            int hi = Math.min(lo + INSERTION_RUN, to);
+            for (int i = lo + 1; i < hi; i++) {
                 int x = a[i];
                 int j = i - 1;
-                while (j >= from && compare(a[j], x) > 0) {
+                while (j >= lo && compare(a[j], x) > 0) {
                     a[j + 1] = a[j];
                     j--;
                 }
                 a[j + 1] = x;
             }
-            return;
         }
-        int mid = (from + to) >>> 1;
-        mergeSort(a, tmp, from, mid);
-        mergeSort(a, tmp, mid, to);
-        if (compare(a[mid - 1], a[mid]) <= 0) {
-            return;
-        }
-        System.arraycopy(a, from, tmp, from, to - from);
-        int i = from;
-        int j = mid;
-        for (int k = from; k < to; k++) {
-            if (j >= to || (i < mid && compare(tmp[i], tmp[j]) <= 0)) {
-                a[k] = tmp[i++];
-            } else {
-                a[k] = tmp[j++];
+        int[] src = a;
+        int[] dst = tmp;
+        for (int width = INSERTION_RUN; width < to - from; width *= 2) {
+            for (int lo = from; lo < to; lo += 2 * width) {
+                int mid = Math.min(lo + width, to);
+                int hi = Math.min(lo + 2 * width, to);
+                int i = lo;
+                int j = mid;
+                for (int k = lo; k < hi; k++) {
+                    // <= keeps the left run's row first on equal keys: the sort is stable.
+                    dst[k] = j >= hi || (i < mid && compare(src[i], src[j]) <= 0) ? src[i++] : src[j++];
+                }
             }
+            int[] swap = src;
+            src = dst;
+            dst = swap;
+        }
+        if (src != a) {
+            System.arraycopy(src, from, a, from, to - from);
         }
     }
 
