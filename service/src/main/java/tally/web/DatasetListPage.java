@@ -13,19 +13,17 @@ import tally.store.DatasetMeta;
 import tally.store.DatasetPage;
 import tally.store.DatasetStore;
 
-/** {@code GET /datasets}: past datasets, newest first, a page at a time, each with a delete button. */
+/** {@code GET /datasets}: past datasets, newest first, a page at a time, each with a link to delete it (after asking, see {@link DeletePage}). */
 public final class DatasetListPage implements HttpHandler {
 
     static final int PAGE_SIZE = 50;
 
     private final DatasetStore store;
     private final Layout layout;
-    private final CsrfToken csrf;
 
-    public DatasetListPage(DatasetStore store, Layout layout, CsrfToken csrf) {
+    public DatasetListPage(DatasetStore store, Layout layout) {
         this.store = store;
         this.layout = layout;
-        this.csrf = csrf;
     }
 
     @Override
@@ -37,7 +35,6 @@ public final class DatasetListPage implements HttpHandler {
         }
         String deleted = PageResponse.param(exchange, "deleted");
         Map<String, Object> model = new HashMap<>();
-        model.put("csrf", csrf.issue(exchange));
         model.put("rows", rows);
         model.put("datasets", !rows.isEmpty());
         model.put("notice", deleted == null ? null : "Deleted the dataset " + deleted + ".");

@@ -4,6 +4,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import java.util.Deque;
+import java.util.Map;
 
 /** Reads page parameters; ends an exchange with a page or a redirect. Pages carry CSRF tokens, so no cache may keep them. */
 final class PageResponse {
@@ -30,5 +31,12 @@ final class PageResponse {
         exchange.setStatusCode(StatusCodes.SEE_OTHER);
         exchange.getResponseHeaders().put(Headers.LOCATION, location).put(Headers.CACHE_CONTROL, "no-store");
         exchange.endExchange();
+    }
+
+    /** The page for an id that names no dataset (never was, or deleted since). */
+    static void noSuchDataset(HttpServerExchange exchange, Layout layout, String id) {
+        html(exchange, StatusCodes.NOT_FOUND, layout.page("Not found", "message.html", Map.of(
+                "isError", true, "heading", "No such dataset",
+                "detail", "There is no dataset with the id " + id + ". It may have been deleted.")));
     }
 }

@@ -36,6 +36,7 @@ public final class PageRoutes {
     private final ResultPage result;
     private final FormUpload upload;
     private final DeleteAction delete;
+    private final DeletePage confirmDelete;
     private final Layout layout;
 
     public PageRoutes(DatasetStore store, Ingest ingest, ServerConfig config, ObjectMapper json) {
@@ -45,10 +46,11 @@ public final class PageRoutes {
         this.statics = new StaticFiles(loader, STATIC_FILES);
         this.layout = new Layout(templates, statics, version(loader));
         this.form = new FormPage(layout, csrf, config.maxUploadBytes());
-        this.list = new DatasetListPage(store, layout, csrf);
+        this.list = new DatasetListPage(store, layout);
         this.result = new ResultPage(store, json, layout, new BarChart(templates));
         this.upload = new FormUpload(ingest, store, form, csrf, config.maxUploadBytes());
         this.delete = new DeleteAction(store, layout, csrf);
+        this.confirmDelete = new DeletePage(store, layout, csrf);
     }
 
     public void addTo(RouteTable routes) {
@@ -56,6 +58,7 @@ public final class PageRoutes {
         routes.get("/datasets", page(list));
         routes.post("/datasets", new SecurityHeaders(upload));
         routes.get("/datasets/{id}", page(result));
+        routes.get("/datasets/{id}/delete", page(confirmDelete));
         routes.post("/datasets/{id}/delete", new SecurityHeaders(delete));
         routes.get("/static/{file}", statics);
     }

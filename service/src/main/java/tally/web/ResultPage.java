@@ -49,9 +49,7 @@ public final class ResultPage implements HttpHandler {
         String id = PageResponse.param(exchange, "id");
         Optional<DatasetMeta> found = DatasetIds.isValid(id) ? store.find(id) : Optional.empty();
         if (found.isEmpty()) {
-            PageResponse.html(exchange, StatusCodes.NOT_FOUND, layout.page("Not found", "message.html", Map.of(
-                    "isError", true, "heading", "No such dataset",
-                    "detail", "There is no dataset with the id " + id + ". It may have been deleted.")));
+            PageResponse.noSuchDataset(exchange, layout, id);
             return;
         }
         DatasetMeta meta = found.get();

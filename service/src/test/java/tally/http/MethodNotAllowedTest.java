@@ -62,7 +62,7 @@ class MethodNotAllowedTest {
         assertThat(allowed(send("DELETE", "/metrics"), "DELETE")).containsExactly("GET");
         assertThat(allowed(send("POST", "/ws/datasets/some-id"), "POST")).containsExactly("GET");
         assertThat(allowed(send("PUT", "/datasets"), "PUT")).containsExactlyInAnyOrder("GET", "POST");
-        assertThat(allowed(send("GET", "/datasets/some-id/delete"), "GET")).containsExactly("POST");
+        assertThat(allowed(send("PUT", "/datasets/some-id/delete"), "PUT")).containsExactly("GET", "POST");
     }
 
     @Test

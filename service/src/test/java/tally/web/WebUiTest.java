@@ -195,17 +195,28 @@ class WebUiTest {
                 .extracting(WebElement::getText).allMatch("complete"::equals);
     }
 
-    @Test
-    void deleting_from_the_list_page_removes_the_dataset() throws Exception {
-        String id = "to-delete-" + System.nanoTime();
+    private String storeSmallDataset(String prefix) throws Exception {
+        String id = prefix + System.nanoTime();
         HttpResponse<String> put = http.send(HttpRequest.newBuilder(server.baseUri().resolve("/api/datasets/" + id + "?name=Old+data"))
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"id\": \"a\", \"updated\": \"Tue, 01 Jan 2013 00:00:00 +0000\","
                         + " \"tags\": [{\"term\": \"x\"}]}\n"))
                 .header("Content-Type", "application/x-ndjson").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(put.statusCode()).isEqualTo(201);
+        return id;
+    }
+
+    @Test
+    void deleting_from_the_list_page_asks_first_then_removes_the_dataset() throws Exception {
+        String id = storeSmallDataset("to-delete-");
 
         driver().get(url("/datasets"));
-        driver().findElement(By.cssSelector("tr[data-id='" + id + "'] button.danger")).click();
+        driver().findElement(By.cssSelector("tr[data-id='" + id + "'] .danger")).click();
+
+        browser.waitUpTo(10).until(ExpectedConditions.urlContains("/datasets/" + id + "/delete"));
+        assertThat(driver().findElement(By.tagName("h1")).getText()).isEqualTo("Delete “Old data”?");
+        assertThat(http.send(HttpRequest.newBuilder(server.baseUri().resolve("/api/datasets/" + id)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).as("nothing deleted before confirming").isEqualTo(200);
+        driver().findElement(By.id("confirm-delete")).click();
 
         browser.waitUpTo(10).until(ExpectedConditions.urlContains("/datasets?deleted=" + id));
         assertThat(driver().findElements(By.cssSelector("tr[data-id='" + id + "']"))).isEmpty();
@@ -213,6 +224,21 @@ class WebUiTest {
         HttpResponse<String> gone = http.send(HttpRequest.newBuilder(server.baseUri().resolve("/api/datasets/" + id)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(gone.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void keeping_the_dataset_on_the_confirmation_page_deletes_nothing() throws Exception {
+        String id = storeSmallDataset("to-keep-");
+
+        driver().get(url("/datasets"));
+        driver().findElement(By.cssSelector("tr[data-id='" + id + "'] .danger")).click();
+        browser.waitUpTo(10).until(ExpectedConditions.urlContains("/datasets/" + id + "/delete"));
+        driver().findElement(By.id("keep")).click();
+
+        browser.waitUpTo(10).until(ExpectedConditions.urlMatches(".*/datasets$"));
+        assertThat(driver().findElements(By.cssSelector("tr[data-id='" + id + "']"))).hasSize(1);
+        assertThat(http.send(HttpRequest.newBuilder(server.baseUri().resolve("/api/datasets/" + id)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
     }
 
     /**
