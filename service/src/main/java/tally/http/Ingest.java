@@ -41,9 +41,10 @@ public final class Ingest {
      *
      * @param fieldCheck sees the multipart fields before the first file part; returns a Problem to refuse
      * @param textFields multipart fields whose value is data (a pasted dataset), not a form field
+     * @param pasted where the text fields' bytes are also kept, to show a refused form again; or null
      */
-    public record Options(FieldCheck fieldCheck, Set<String> textFields) {
-        public static final Options API = new Options(fields -> null, Set.of());
+    public record Options(FieldCheck fieldCheck, Set<String> textFields, PastedText pasted) {
+        public static final Options API = new Options(fields -> null, Set.of(), null);
     }
 
     /** Refuses an upload (returns a Problem) or lets it go on (returns null). */
@@ -134,7 +135,7 @@ public final class Ingest {
                 throw Problem.badRequest("multipart/form-data needs a boundary parameter").toException();
             }
             stage = new MultipartStage(boundary, exchange.getConnection().getByteBufferPool(),
-                    options.textFields(), upload);
+                    options.textFields(), options.pasted(), upload);
         } else if (RAW_TYPES.contains(mime)) {
             stage = upload.rawData();
         } else if (GZIP_TYPES.contains(mime)) {

@@ -38,6 +38,7 @@ final class MultipartStage implements Stage {
 
     private final MultipartParser.ParseState parser;
     private final Set<String> textFields;
+    private final PastedText pasted;
     private final DataTarget target;
     private final Map<String, String> fields = new LinkedHashMap<>();
     private final ByteArrayOutputStream field = new ByteArrayOutputStream();
@@ -45,9 +46,12 @@ final class MultipartStage implements Stage {
     private String fieldName;
     private Joined joined;
     private Stage part;
+    /** The current part is a pasted text field whose bytes {@link #pasted} keeps too. */
+    private boolean pasting;
 
-    MultipartStage(String boundary, ByteBufferPool pool, Set<String> textFields, DataTarget target) {
+    MultipartStage(String boundary, ByteBufferPool pool, Set<String> textFields, PastedText pasted, DataTarget target) {
         this.textFields = textFields;
+        this.pasted = pasted;
         this.target = target;
         this.parser = MultipartParser.beginParse(pool, new Parts(),
                 boundary.getBytes(StandardCharsets.US_ASCII), StandardCharsets.UTF_8.name());
@@ -97,6 +101,7 @@ final class MultipartStage implements Stage {
                 boolean gzip = (filename != null && filename.toLowerCase(Locale.ROOT).endsWith(".gz"))
                         || (type != null && type.toLowerCase(Locale.ROOT).contains("gzip"));
                 part = gzip ? new GzipStage(joined) : joined;
+                pasting = filename == null && pasted != null;
                 fieldName = null;
             } else {
                 part = null;
@@ -111,6 +116,9 @@ final class MultipartStage implements Stage {
             if (part != null) {
                 byte[] copy = new byte[n];
                 buffer.get(copy);
+                if (pasting) {
+                    pasted.append(copy, 0, n);
+                }
                 part.accept(copy, 0, n);
                 return;
             }
@@ -135,6 +143,10 @@ final class MultipartStage implements Stage {
             }
             if (fieldName != null) {
                 fields.put(fieldName, field.toString(StandardCharsets.UTF_8));
+            }
+            if (pasting) {
+                pasted.end();
+                pasting = false;
             }
             part = null;
             fieldName = null;

@@ -5,9 +5,11 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import tally.http.Ingest;
+import tally.http.PastedText;
 import tally.http.Problem;
 import tally.store.DatasetIds;
 import tally.store.DatasetMeta;
@@ -41,15 +43,21 @@ public final class FormUpload implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
+        // What was typed, to fill the form in again if the submission is refused.
+        PastedText pasted = new PastedText();
+        AtomicReference<String> typedName = new AtomicReference<>("");
         Ingest.Options options = new Ingest.Options(
-                fields -> csrf.matches(exchange, fields.get(CsrfToken.FIELD)) ? null
-                        : Problem.of(StatusCodes.FORBIDDEN, "Forbidden",
-                                "the form's CSRF token is missing or does not match its cookie"),
-                Set.of(TEXT_FIELD));
+                fields -> {
+                    typedName.set(fields.getOrDefault("name", ""));
+                    return csrf.matches(exchange, fields.get(CsrfToken.FIELD)) ? null
+                            : Problem.of(StatusCodes.FORBIDDEN, "Forbidden",
+                                    "the form's CSRF token is missing or does not match its cookie");
+                },
+                Set.of(TEXT_FIELD), pasted);
         ingest.start(exchange, DatasetIds.newId(), null, options, new Ingest.Listener() {
             @Override
             public void completed(HttpServerExchange ex, DatasetMeta meta) {
-                onWorker(ex, () -> accept(ex, meta));
+                onWorker(ex, () -> accept(ex, meta, pasted.text()));
             }
 
             @Override
@@ -58,12 +66,12 @@ public final class FormUpload implements HttpHandler {
                     // The rest of the body (maybe a gigabyte) is not worth reading: answer, then close.
                     ex.setPersistent(false);
                 }
-                onWorker(ex, () -> refuse(ex, problem));
+                onWorker(ex, () -> refuse(ex, problem, typedName.get(), pasted.text()));
             }
         });
     }
 
-    private void accept(HttpServerExchange exchange, DatasetMeta meta) {
+    private void accept(HttpServerExchange exchange, DatasetMeta meta, String text) {
         FormPage.FormError refusal = SubmissionCheck.refusal(meta.counters());
         if (refusal == null) {
             PageResponse.seeOther(exchange, "/datasets/" + meta.id());
@@ -74,11 +82,11 @@ public final class FormUpload implements HttpHandler {
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "could not remove refused dataset " + meta.id(), e);
         }
-        form.showAgain(exchange, StatusCodes.UNPROCESSABLE_ENTITY, nameOf(meta), "", refusal);
+        form.showAgain(exchange, StatusCodes.UNPROCESSABLE_ENTITY, nameOf(meta), text, refusal);
     }
 
-    private void refuse(HttpServerExchange exchange, Problem problem) {
-        form.showAgain(exchange, problem.status(), "", "", explain(problem));
+    private void refuse(HttpServerExchange exchange, Problem problem, String name, String text) {
+        form.showAgain(exchange, problem.status(), name, text, explain(problem));
     }
 
     /** The pipeline's problems, reworded for a person looking at the form. */

@@ -128,7 +128,11 @@ class StagesTest {
     }
 
     private static MultipartStage multipart(Target target) {
-        return new MultipartStage("XyZ", new DefaultByteBufferPool(false, 1024), Set.of("text"), target);
+        return multipart(target, null);
+    }
+
+    private static MultipartStage multipart(Target target, PastedText pasted) {
+        return new MultipartStage("XyZ", new DefaultByteBufferPool(false, 1024), Set.of("text"), pasted, target);
     }
 
     @Test
@@ -149,5 +153,31 @@ class StagesTest {
                 .isInstanceOf(ProblemException.class).hasMessageContaining("bad token");
         assertThat(target.events).containsExactly("check {csrf=forged}");
         assertThat(target.data.bytes.size()).isZero();
+    }
+
+    @Test
+    void the_pasted_text_is_kept_whole_for_the_form_and_the_file_is_not() throws IOException {
+        for (int chunk : new int[] {1, 7, 100_000}) {
+            PastedText pasted = new PastedText();
+
+            feed(multipart(new Target(), pasted), form("good", "file bytes\n"), chunk);
+
+            assertThat(pasted.text()).as("chunk %d", chunk).isEqualTo("pasted");
+        }
+    }
+
+    @Test
+    void a_pasted_text_cut_off_or_too_long_to_show_again_is_not_kept() {
+        PastedText cut = new PastedText();
+        byte[] body = form("good", "x\n");
+        assertThatThrownBy(() -> feed(multipart(new Target(), cut), java.util.Arrays.copyOf(body, body.length - 12), 5))
+                .isInstanceOf(ProblemException.class);
+        assertThat(cut.text()).as("the part never ended").isEmpty();
+
+        PastedText tooLong = new PastedText();
+        tooLong.append(new byte[PastedText.MAX_BYTES], 0, PastedText.MAX_BYTES);
+        tooLong.append(new byte[] {'x'}, 0, 1);
+        tooLong.end();
+        assertThat(tooLong.text()).isEmpty();
     }
 }

@@ -81,6 +81,19 @@ class NoScriptUiTest {
     }
 
     @Test
+    void without_script_a_refused_paste_comes_back_in_the_form_with_its_name() {
+        driver().get(url("/"));
+        driver().findElement(By.id("name")).sendKeys("Notes, not data");
+        driver().findElement(By.id("text")).sendKeys("these are notes\nnot one line of JSON");
+        driver().findElement(By.id("submit")).click();
+
+        browser.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("form-error")));
+        assertThat(driver().findElement(By.id("name")).getAttribute("value")).isEqualTo("Notes, not data");
+        assertThat(driver().findElement(By.id("text")).getAttribute("value"))
+                .isEqualTo("these are notes\nnot one line of JSON");
+    }
+
+    @Test
     void without_script_a_file_over_the_cap_gets_a_message_naming_the_cap() throws Exception {
         Path file = UiData.bookmarks(temp, "too-big.jsonl", 9, 3 * CAP);
 
