@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The parsed command line of {@code tally} or one of its subcommands: {@code --name value} or
@@ -128,29 +129,23 @@ final class CommandArgs {
     }
 
     int intValue(Option o) throws UsageException {
-        String text = required(o);
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw invalid(o, text, "a whole number", e);
-        }
+        return number(o, Integer::parseInt, "a whole number");
     }
 
     long longValue(Option o) throws UsageException {
-        String text = required(o);
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw invalid(o, text, "a whole number", e);
-        }
+        return number(o, Long::parseLong, "a whole number");
     }
 
     double doubleValue(Option o) throws UsageException {
+        return number(o, Double::parseDouble, "a number");
+    }
+
+    private <T> T number(Option o, Function<String, T> parse, String what) throws UsageException {
         String text = required(o);
         try {
-            return Double.parseDouble(text);
+            return parse.apply(text);
         } catch (NumberFormatException e) {
-            throw invalid(o, text, "a number", e);
+            throw invalid(o, text, what, e);
         }
     }
 

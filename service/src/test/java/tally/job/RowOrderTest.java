@@ -62,21 +62,10 @@ class RowOrderTest {
 
     @Test
     void spilled_runs_merge_to_the_same_stable_order_as_in_memory() throws IOException {
-        SplittableRandom random = new SplittableRandom(7);
-        StringBuilder input = new StringBuilder();
-        List<String[]> rows = new ArrayList<>();
-        for (int i = 0; i < 3000; i++) {
-            // Few distinct ids, so stability across runs is exercised.
-            String id = "id-" + random.nextInt(40);
-            String second = String.format("%04d", i);
-            input.append(line(id, second));
-            rows.add(new String[] {id, second});
-        }
-        rows.sort((x, y) -> Arrays.compareUnsigned(x[0].getBytes(UTF_8), y[0].getBytes(UTF_8)));
-        StringBuilder expected = new StringBuilder();
-        for (String[] r : rows) {
-            expected.append(row(r[0], r[1]));
-        }
+        // Few distinct ids, so stability across runs is exercised.
+        FewIds data = FewIds.of(7, 3000, 40);
+        StringBuilder input = data.input();
+        StringBuilder expected = data.expected();
         JobConfig tiny = new JobConfig(JobConfig.DEFAULT_MAX_LINE_BYTES, 2048);
 
         try (TagStatsJob job = new TagStatsJob(tiny, spill)) {
@@ -95,22 +84,11 @@ class RowOrderTest {
 
     @Test
     void equal_ids_spread_over_many_blocks_parsed_in_parallel_keep_their_input_order() {
-        SplittableRandom random = new SplittableRandom(11);
-        StringBuilder input = new StringBuilder();
-        List<String[]> rows = new ArrayList<>();
-        for (int i = 0; i < 30_000; i++) {
-            String id = "id-" + random.nextInt(25);
-            String second = String.format("%05d", i);
-            input.append(line(id, second));
-            rows.add(new String[] {id, second});
-        }
-        rows.sort((x, y) -> Arrays.compareUnsigned(x[0].getBytes(UTF_8), y[0].getBytes(UTF_8)));
-        StringBuilder expected = new StringBuilder();
-        for (String[] r : rows) {
-            expected.append(row(r[0], r[1]));
-        }
+        FewIds data = FewIds.of(11, 30_000, 25);
+        StringBuilder input = data.input();
+        StringBuilder expected = data.expected();
 
-        // 16 KiB chunks: the job cuts blocks of 64 KiB and more, each sorted on its own parser thread.
+        // 16 KiB chunks: the job cuts blocks of 64 KiB and more, each parsed on one of the parser threads.
         for (int threads : new int[] {1, 2, 3}) {
             JobRun run = JobRun.of(input.toString().getBytes(UTF_8), JobConfig.defaults().withThreads(threads), 16 << 10,
                     spill);
@@ -129,6 +107,28 @@ class RowOrderTest {
         assertThat(inMemory.counters().kept()).isGreaterThan(300);
         assertThat(spilled.rows()).isEqualTo(inMemory.rows());
         assertThat(spilled.result()).isEqualTo(inMemory.result());
+    }
+
+    /** Lines with few distinct ids (each line's second numbers it) and their rows in the job's order. */
+    private record FewIds(StringBuilder input, StringBuilder expected) {
+        static FewIds of(long seed, int lines, int distinctIds) {
+            SplittableRandom random = new SplittableRandom(seed);
+            StringBuilder input = new StringBuilder();
+            List<String[]> rows = new ArrayList<>();
+            for (int i = 0; i < lines; i++) {
+                String id = "id-" + random.nextInt(distinctIds);
+                String second = String.format("%05d", i);
+                input.append(line(id, second));
+                rows.add(new String[] {id, second});
+            }
+            // List.sort is stable: equal ids stay in input order, as the job must keep them.
+            rows.sort((x, y) -> Arrays.compareUnsigned(x[0].getBytes(UTF_8), y[0].getBytes(UTF_8)));
+            StringBuilder expected = new StringBuilder();
+            for (String[] r : rows) {
+                expected.append(row(r[0], r[1]));
+            }
+            return new FewIds(input, expected);
+        }
     }
 
     static byte[] generated(long seed, long approxBytes) {
