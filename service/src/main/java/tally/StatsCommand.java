@@ -119,6 +119,19 @@ public final class StatsCommand {
         return CommandArgs.usage("tally stats [OPTIONS] FILE", DESCRIPTION, OPTIONS);
     }
 
+    /** The input file {@code args} name, or null for standard input, help, version or a usage error. */
+    static Path inputFile(String... args) {
+        try {
+            CommandArgs cli = CommandArgs.parse(OPTIONS, Map.of(), args);
+            if (cli.has(CommandArgs.HELP) || cli.has(CommandArgs.VERSION) || "-".equals(cli.required(FILE))) {
+                return null;
+            }
+            return cli.path(FILE);
+        } catch (UsageException e) {
+            return null; // the run itself reports it
+        }
+    }
+
     private void compute(JobConfig config) throws IOException {
         Path spill = Files.createTempDirectory(spillDir == null ? Path.of(System.getProperty("java.io.tmpdir")) : spillDir,
                 "tally-stats-");

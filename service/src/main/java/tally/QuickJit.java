@@ -1,0 +1,102 @@
+package tally;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs a {@code stats} of a file of moderate size (from {@link #MIN_BYTES} to {@link #MAX_BYTES}) in
+ * a JVM that compiles with C1 only.
+ *
+ * <p>Why: such a run is over in about a second, too short for C2 to pay for itself. On a 2-core
+ * machine, C2 compiling the parser took 1.2 s of CPU in a 1.6 s run of the 206 MB benchmark file,
+ * CPU the two parsing threads wanted; C1's code is slower, but it is ready at once. Measured
+ * (docs/benchmarks.md): the 206 MB file runs faster with {@code -XX:TieredStopAtLevel=1}, a 1 GB
+ * file about as fast either way, so files from {@link #MAX_BYTES} up keep the default compilers.
+ *
+ * <p>The JVM's compilers are chosen when it starts, so the choice means starting a second JVM with
+ * the same command line plus that option (and the class-data archive beside the jar, when there is
+ * one and the command line names none): about 0.1 s, paid only when it saves more. Nothing happens
+ * when the user chose a compiler option, the input is standard input or gzip (its size says little
+ * about the work), or the JDK cannot tell this process's command line (it tells none past about 4 KiB).
+ */
+final class QuickJit {
+    /** Below this many bytes the second JVM's start costs more than C1 saves. */
+    static final long MIN_BYTES = 8L << 20;
+    /** Below this many bytes of plain input, C1 alone finishes first (measured crossover: about 1 GB). */
+    static final long MAX_BYTES = 512L << 20;
+    /** Marks the second JVM, so it never starts a third. */
+    static final String RELAUNCHED = "tally.quickJit";
+
+    private static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+    private static final String QUIET_ARCHIVE = "-Xlog:cds=off,cds+dynamic=off";
+    private static final List<String> COMPILER_OPTIONS =
+            List.of("TieredStopAtLevel", "TieredCompilation", "-Xint", "-Xcomp", "-XX:CompileCommand", RELAUNCHED);
+
+    private QuickJit() {
+    }
+
+    /**
+     * The command line of a second JVM that runs {@code stats} with C1 only, or empty when this JVM
+     * should run it. {@code command} and {@code arguments} are this process's, as the OS reports them.
+     */
+    static Optional<List<String>> relaunchCommand(String command, List<String> jvmAndMainArguments, Path input,
+            Path archive) {
+        if (command == null || input == null || !isSmallPlainFile(input)) {
+            return Optional.empty();
+        }
+        for (String argument : jvmAndMainArguments) {
+            for (String option : COMPILER_OPTIONS) {
+                if (argument.contains(option)) {
+                    return Optional.empty();
+                }
+            }
+        }
+        boolean hasArchive = jvmAndMainArguments.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile"));
+        List<String> line = new ArrayList<>();
+        line.add(command);
+        line.add(C1_ONLY);
+        line.add("-D" + RELAUNCHED + "=true");
+        if (!hasArchive && archive != null && Files.isRegularFile(archive)) {
+            // An archive made for the jar at another path is refused with a warning on standard output,
+            // where the rows may be going: the run then only goes without it, so say nothing.
+            line.add("-XX:SharedArchiveFile=" + archive);
+            line.add(QUIET_ARCHIVE);
+        }
+        line.addAll(jvmAndMainArguments);
+        return Optional.of(line);
+    }
+
+    /** Starts the second JVM with this one's standard streams and returns its exit code. */
+    static int run(List<String> command) throws IOException {
+        Process child = new ProcessBuilder(command).inheritIO().start();
+        // Ctrl-C reaches both JVMs; a TERM sent to this one alone must not leave the other running.
+        Thread stop = new Thread(child::destroy, "tally-stop-stats");
+        Runtime.getRuntime().addShutdownHook(stop);
+        try {
+            return child.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            child.destroy();
+            return 1;
+        }
+    }
+
+    private static boolean isSmallPlainFile(Path input) {
+        try {
+            if (!Files.isRegularFile(input) || Files.size(input) < MIN_BYTES || Files.size(input) >= MAX_BYTES) {
+                return false;
+            }
+            try (InputStream in = Files.newInputStream(input)) {
+                byte[] magic = in.readNBytes(2);
+                return !(magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b);
+            }
+        } catch (IOException e) {
+            return false; // the run itself reports what is wrong with the file
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package tally;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tally.sample.BookmarkGenerator;
+
+/** When {@code stats} runs in a second, C1-only JVM, and that it then really does. */
+@Tag("unit")
+class QuickJitTest {
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private static final List<String> JAR_ARGS = List.of("-Xmx256m", "-jar", "tally.jar", "stats", "in.jsonl");
+
+    @TempDir
+    Path dir;
+
+    /** A sparse file of {@code size} bytes: only its size matters here. */
+    private Path sized(String name, long size) throws IOException {
+        Path path = dir.resolve(name);
+        try (RandomAccessFile f = new RandomAccessFile(path.toFile(), "rw")) {
+            f.setLength(size);
+        }
+        return path;
+    }
+
+    @Test
+    void a_plain_file_of_moderate_size_runs_in_a_c1_only_jvm_with_the_same_arguments_and_the_archive() throws IOException {
+        Path input = sized("in.jsonl", QuickJit.MIN_BYTES);
+        Path archive = sized("tally.jsa", 1);
+
+        Optional<List<String>> command = QuickJit.relaunchCommand(JAVA, JAR_ARGS, input, archive);
+
+        List<String> expected = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-Dtally.quickJit=true",
+                "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off,cds+dynamic=off"));
+        expected.addAll(JAR_ARGS);
+        assertThat(command).contains(expected);
+    }
+
+    @Test
+    void an_archive_named_on_the_command_line_is_kept_and_a_missing_one_is_not_offered() throws IOException {
+        Path input = sized("in.jsonl", QuickJit.MIN_BYTES);
+        List<String> withArchive = List.of("-XX:SharedArchiveFile=mine.jsa", "-jar", "tally.jar", "stats", "in.jsonl");
+
+        assertThat(QuickJit.relaunchCommand(JAVA, withArchive, input, sized("tally.jsa", 1)).orElseThrow())
+                .containsOnlyOnce("-XX:SharedArchiveFile=mine.jsa")
+                .noneMatch(a -> a.endsWith("tally.jsa"));
+        assertThat(QuickJit.relaunchCommand(JAVA, JAR_ARGS, input, dir.resolve("none.jsa")).orElseThrow())
+                .noneMatch(a -> a.startsWith("-XX:SharedArchiveFile"));
+    }
+
+    @Test
+    void standard_input_gzip_and_small_large_or_missing_files_stay_in_this_jvm() throws IOException {
+        Path gzip = sized("in.jsonl.gz", QuickJit.MIN_BYTES);
+        try (RandomAccessFile f = new RandomAccessFile(gzip.toFile(), "rw")) {
+            f.write(new byte[] {0x1f, (byte) 0x8b, 8, 0});
+        }
+        Path small = sized("small.jsonl", QuickJit.MIN_BYTES - 1);
+        Path large = sized("large.jsonl", QuickJit.MAX_BYTES);
+
+        assertThat(QuickJit.relaunchCommand(JAVA, JAR_ARGS, null, null)).isEmpty();
+        assertThat(QuickJit.relaunchCommand(JAVA, JAR_ARGS, gzip, null)).isEmpty();
+        assertThat(QuickJit.relaunchCommand(JAVA, JAR_ARGS, small, null)).isEmpty();
+        assertThat(QuickJit.relaunchCommand(JAVA, JAR_ARGS, large, null)).isEmpty();
+        assertThat(QuickJit.relaunchCommand(JAVA, JAR_ARGS, dir.resolve("missing.jsonl"), null)).isEmpty();
+        assertThat(QuickJit.relaunchCommand(JAVA, JAR_ARGS, dir, null)).isEmpty();
+    }
+
+    @Test
+    void a_compiler_option_of_the_users_or_a_relaunched_jvm_is_left_alone() throws IOException {
+        Path input = sized("in.jsonl", QuickJit.MIN_BYTES);
+
+        for (String option : List.of("-XX:TieredStopAtLevel=4", "-XX:-TieredCompilation", "-Xint", "-Xcomp",
+                "-XX:CompileCommand=quiet", "-Dtally.quickJit=true")) {
+            List<String> args = new ArrayList<>(List.of(option));
+            args.addAll(JAR_ARGS);
+            assertThat(QuickJit.relaunchCommand(JAVA, args, input, null)).as(option).isEmpty();
+        }
+        assertThat(QuickJit.relaunchCommand(null, JAR_ARGS, input, null)).isEmpty();
+    }
+
+    @Test
+    void the_exit_code_is_the_second_jvms() throws IOException {
+        assertThat(QuickJit.run(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-version"))).isZero();
+        assertThat(QuickJit.run(List.of(JAVA, "--no-such-launcher-option"))).isNotZero();
+    }
+
+    /**
+     * The test class path as a jar that only names it: the JDK reports no arguments for a command line
+     * longer than about 4 KiB, and then nothing is relaunched.
+     */
+    private Path classPathJar() throws IOException {
+        StringBuilder urls = new StringBuilder();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            urls.append(Path.of(entry).toUri()).append(' ');
+        }
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, urls.toString().trim());
+        Path jar = dir.resolve("classpath.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            out.flush();
+        }
+        return jar;
+    }
+
+    /**
+     * A real process: the JVM the user started prints its flags, then so does the one it starts. Only
+     * the second has TieredStopAtLevel=1, and the rows are the job's.
+     */
+    @Test
+    void stats_of_a_file_from_the_command_line_runs_in_a_c1_only_jvm() throws Exception {
+        Path input = Files.write(dir.resolve("in.jsonl"),
+                new BookmarkGenerator(5).stream(QuickJit.MIN_BYTES).readAllBytes());
+        Path rows = dir.resolve("rows.tsv");
+        Path inProcess = dir.resolve("rows-in-process.tsv");
+        assertThat(new StatsCommand(System.in, System.out, System.err).run(input.toString(), "--out",
+                inProcess.toString())).isZero();
+
+        Process p = new ProcessBuilder(JAVA, "-XX:+UnlockDiagnosticVMOptions", "-XX:+PrintFlagsFinal",
+                "-cp", classPathJar().toString(), "tally.Main", "stats", input.toString(), "--out", rows.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("out.txt").toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(p.exitValue()).isZero();
+        assertThat(Files.readAllLines(dir.resolve("out.txt")))
+                .filteredOn(line -> line.contains(" TieredStopAtLevel "))
+                .hasSize(2)
+                .anyMatch(line -> line.matches(".*= 1 .*command line.*"));
+        assertThat(Files.readAllBytes(rows)).isEqualTo(Files.readAllBytes(inProcess));
+    }
+}
