@@ -58,6 +58,15 @@ final class LineParser {
     private static final long SPACES = 0x2020202020202020L;
     private static final long QUOTES = 0x2222222222222222L;
     private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+    /** A de Bruijn sequence: times a power of two, its top six bits differ for each power. */
+    private static final long DE_BRUIJN = 0x03F79D71B4CA8B09L;
+    private static final byte[] BYTE_OF_LOWEST_BIT = new byte[64];
+
+    static {
+        for (int bit = 0; bit < 64; bit++) {
+            BYTE_OF_LOWEST_BIT[(int) ((1L << bit) * DE_BRUIJN >>> 58)] = (byte) (bit >>> 3);
+        }
+    }
 
     private static final int TEXT_COLUMNS = 7;
     /** num_tags, sum_tag_len and f0..f9: the integer columns (avg_tag_len is written between). */
@@ -154,7 +163,7 @@ final class LineParser {
                 }
                 boolean object = c == '{';
                 isObject[depth] = object;
-                p = skipWhitespace(p + 1);
+                p = skipWhitespaceFrom(p + 1);
                 if (p < end && b[p] == (object ? '}' : ']')) {
                     depth--;
                     p++;
@@ -177,7 +186,7 @@ final class LineParser {
             }
             // A value ended at p: close containers or move to the next element.
             while (true) {
-                p = skipWhitespace(p);
+                p = skipWhitespaceFrom(p);
                 if (depth == 0) {
                     return p == end;
                 }
@@ -187,7 +196,11 @@ final class LineParser {
                 c = b[p];
                 boolean object = isObject[depth];
                 if (c == ',') {
-                    p = skipWhitespace(p + 1);
+                    // One space usually follows: settled here, without a call (see skipWhitespaceFrom).
+                    p += 2;
+                    if (p >= end || b[p - 1] != ' ' || b[p] <= ' ') {
+                        p = skipWhitespace(p - 1);
+                    }
                     if (object && (p = member(p, depth)) < 0) {
                         return false;
                     }
@@ -211,26 +224,52 @@ final class LineParser {
         if (nameEnd < 0) {
             return -1;
         }
-        int q = skipWhitespace(nameEnd);
+        int q = skipWhitespaceFrom(nameEnd);
         if (q >= end || b[q] != ':') {
             return -1;
         }
-        q = skipWhitespace(q + 1);
+        q += 2;
+        if (q >= end || b[q - 1] != ' ' || b[q] <= ' ') {
+            q = skipWhitespace(q - 1); // as after a comma in validate
+        }
         if (depth == 1) {
-            // Duplicate names: the last one wins, as in Python's json. One nameEquals call in a loop,
-            // not one per name: each call site inlined a copy of it into validate, C2's largest method.
-            for (int k = 0; k < MEMBER_NAMES.length; k++) {
-                if (nameEquals(p, nameEnd, MEMBER_NAMES[k])) {
-                    switch (k) {
-                        case 0 -> tagsPos = q;
-                        case 1 -> updatedPos = q;
-                        default -> idPos = q;
-                    }
-                    break;
-                }
+            int member = memberIndex(p, nameEnd, hadEscape);
+            if (member >= 0) {
+                notePosition(member, q);
             }
         }
         return q;
+    }
+
+    /**
+     * Which of {@link #MEMBER_NAMES} the name token {@code b[quote, stop)} is, or -1. Told by its
+     * length first, so most names cost one compare.
+     */
+    private int memberIndex(int quote, int stop, boolean escaped) {
+        if (escaped) {
+            for (int k = 0; k < MEMBER_NAMES.length; k++) {
+                if (decodedEquals(quote, stop, MEMBER_NAMES[k])) {
+                    return k;
+                }
+            }
+            return -1;
+        }
+        int k = switch (stop - quote - 2) {
+            case 4 -> 0;
+            case 7 -> 1;
+            case 2 -> 2;
+            default -> -1;
+        };
+        return k >= 0 && rawEquals(quote + 1, MEMBER_NAMES[k]) ? k : -1;
+    }
+
+    /** Duplicate names: the last one wins, as in Python's json. */
+    private void notePosition(int member, int valueStart) {
+        switch (member) {
+            case 0 -> tagsPos = valueStart;
+            case 1 -> updatedPos = valueStart;
+            default -> idPos = valueStart;
+        }
     }
 
     /** Whether the string token {@code b[quote, stop)} decodes to {@code name} (escapes allowed). */
@@ -238,12 +277,13 @@ final class LineParser {
         if (hadEscape) {
             return decodedEquals(quote, stop, name);
         }
-        int rawLen = stop - quote - 2;
-        if (rawLen != name.length) {
-            return false;
-        }
-        for (int i = 0; i < rawLen; i++) {
-            if (b[quote + 1 + i] != name[i]) {
+        return stop - quote - 2 == name.length && rawEquals(quote + 1, name);
+    }
+
+    /** Whether {@code b} holds {@code name} at {@code at}. */
+    private boolean rawEquals(int at, byte[] name) {
+        for (int i = 0; i < name.length; i++) {
+            if (b[at + i] != name[i]) {
                 return false;
             }
         }
@@ -268,6 +308,16 @@ final class LineParser {
         return true;
     }
 
+    /**
+     * {@link #skipWhitespace} from {@code p}, where a token usually starts at once. Small enough (at
+     * most 35 bytes of bytecode) for C1 to inline, which a {@code stats} run relies on (see
+     * tally.QuickJit): the usual case costs no call. Bytes of 0x80 and up are negative here and go
+     * to skipWhitespace, which stops at them too.
+     */
+    private int skipWhitespaceFrom(int p) {
+        return p < end && b[p] > ' ' ? p : skipWhitespace(p);
+    }
+
     private int skipWhitespace(int p) {
         while (p < end) {
             byte c = b[p];
@@ -281,17 +331,36 @@ final class LineParser {
         return p;
     }
 
-    /** Scans the string token at {@code b[p] == '"'}; returns the index after its closing quote, or -1. */
+    /**
+     * Scans the string token at {@code b[p] == '"'}; returns the index after its closing quote, or -1.
+     * Bytes that need no attention (ASCII, not a quote, backslash or control character) are skipped
+     * eight at a time; most of a bookmark line is such bytes inside URLs and titles. The word loop is
+     * written here rather than in a method of its own: under C1 that was a call per string.
+     */
     private int scanString(int p) {
         boolean escaped = false;
         p++;
         while (true) {
-            p = skipPlain(p);
-            while (p < end && STRING_CLASS[b[p] & 0xFF] == PLAIN) {
-                p++;
-            }
-            if (p >= end) {
-                return -1;
+            while (true) {
+                if (p + 8 > end) {
+                    while (p < end && STRING_CLASS[b[p] & 0xFF] == PLAIN) {
+                        p++;
+                    }
+                    if (p >= end) {
+                        return -1;
+                    }
+                    break;
+                }
+                long w = (long) LONGS.get(b, p);
+                long quote = w ^ QUOTES;
+                long backslash = w ^ BACKSLASHES;
+                // Flags a byte below 0x20, equal to '"' or '\\', or at least 0x80; the lowest flag is exact.
+                long special = ((w - SPACES) | (quote - ONES) & ~quote | (backslash - ONES) & ~backslash | w) & HIGHS;
+                if (special != 0) {
+                    p += firstFlaggedByte(special);
+                    break;
+                }
+                p += 8;
             }
             int c = b[p] & 0xFF;
             switch (STRING_CLASS[c]) {
@@ -315,22 +384,12 @@ final class LineParser {
     }
 
     /**
-     * Skips string bytes that need no attention (ASCII, not a quote, backslash or control
-     * character) eight at a time; most of a bookmark line is such bytes inside URLs and titles.
+     * The index of the byte of the lowest flag in {@code flags} (non-zero, flags in high bits):
+     * a multiply and a table read. Long.numberOfTrailingZeros is an instruction under C2 but a
+     * call of two more methods under C1, about 9 ns against 2 (and one such call ends every string).
      */
-    private int skipPlain(int p) {
-        while (p + 8 <= end) {
-            long w = (long) LONGS.get(b, p);
-            long quote = w ^ QUOTES;
-            long backslash = w ^ BACKSLASHES;
-            // Flags a byte below 0x20, equal to '"' or '\\', or at least 0x80; the lowest flag is exact.
-            long special = ((w - SPACES) | (quote - ONES) & ~quote | (backslash - ONES) & ~backslash | w) & HIGHS;
-            if (special != 0) {
-                return p + (Long.numberOfTrailingZeros(special) >>> 3);
-            }
-            p += 8;
-        }
-        return p;
+    private static int firstFlaggedByte(long flags) {
+        return BYTE_OF_LOWEST_BIT[(int) ((flags & -flags) * DE_BRUIJN >>> 58)];
     }
 
     private int scanEscape(int p) {
