@@ -93,11 +93,23 @@ final class LineParser {
     int numTags;
     int sumTagLen;
     int longTags;
+    /*
+     * Rule 5 is read during validation (a second walk over the tags cost a quarter of the parse):
+     * while the value of the last top-level "tags" member is being validated, each element's last
+     * "term" value start is collected. tagsBad: an element is not an object or has no term.
+     */
+    private boolean inTags;
+    private boolean tagsBad;
+    /** Where the value of the current element's last "term" member starts, or -1. */
+    private int elementTerm;
     private int[] termStarts = new int[16];
     /** Per term: the index after its closing quote, and whether it holds an escape. */
     private int[] termEnds = new int[16];
     private boolean[] termEscapes = new boolean[16];
     private int terms;
+    /** Set by {@link #codePoints}: the index after the string's closing quote, and whether it has an escape. */
+    private int stringEnd;
+    private boolean stringEscaped;
     private int weekdayStart, weekdayEnd, monthStart, monthEnd, yearStart, yearEnd;
     private int hourStart, hourEnd, minuteStart, minuteEnd, secondStart, secondEnd;
     /** Where the row's text columns (id, then six of updated) start and end, for {@link #writeRow}. */
@@ -119,6 +131,7 @@ final class LineParser {
         tagsPos = -1;
         updatedPos = -1;
         idPos = -1;
+        inTags = false;
         int p = skipWhitespace(start);
         if (p >= end) {
             return Outcome.INVALID_JSON;
@@ -157,6 +170,11 @@ final class LineParser {
                 return false;
             }
             int c = b[p];
+            if (inTags && depth == 2) {
+                // An element of the tags array.
+                tagsBad |= c != '{';
+                elementTerm = -1;
+            }
             if (c == '{' || c == '[') {
                 if (++depth > MAX_DEPTH) {
                     return false;
@@ -165,6 +183,9 @@ final class LineParser {
                 isObject[depth] = object;
                 p = skipWhitespaceFrom(p + 1);
                 if (p < end && b[p] == (object ? '}' : ']')) {
+                    if (inTags && depth == 3) {
+                        endElement();
+                    }
                     depth--;
                     p++;
                 } else {
@@ -209,6 +230,9 @@ final class LineParser {
                 if (c != (object ? '}' : ']')) {
                     return false;
                 }
+                if (inTags && depth == 3) {
+                    endElement();
+                }
                 p++;
                 depth--;
             }
@@ -237,8 +261,34 @@ final class LineParser {
             if (member >= 0) {
                 notePosition(member, q);
             }
+            startTags(member == 0 && q < end && b[q] == '[');
+        } else if (depth == 3 && inTags && nameEquals(p, nameEnd, TERM)) {
+            elementTerm = q; // the last one wins
         }
         return q;
+    }
+
+    /** A top-level member starts: collecting restarts when it is "tags" with an array, else stops. */
+    private void startTags(boolean tagsArray) {
+        inTags = tagsArray;
+        if (tagsArray) {
+            tagsBad = false;
+            terms = 0;
+        }
+    }
+
+    /** An element of the tags array, an object (at depth 3), ends: its term, if a string, is kept. */
+    private void endElement() {
+        if (elementTerm < 0 || b[elementTerm] != '"') {
+            tagsBad = true;
+            return;
+        }
+        if (terms == termStarts.length) {
+            termStarts = Arrays.copyOf(termStarts, terms * 2);
+            termEnds = Arrays.copyOf(termEnds, terms * 2);
+            termEscapes = Arrays.copyOf(termEscapes, terms * 2);
+        }
+        termStarts[terms++] = elementTerm;
     }
 
     /**
@@ -545,40 +595,6 @@ final class LineParser {
 
     // ---- reading values again from bytes known to be valid ----
 
-    /** Skips one valid value starting at p; returns the index after it. */
-    private int skipValue(int p) {
-        byte c = b[p];
-        if (c == '"') {
-            return scanString(p);
-        }
-        if (c != '{' && c != '[') {
-            while (p < end) {
-                c = b[p];
-                if (c == ',' || c == ']' || c == '}' || c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-                    break;
-                }
-                p++;
-            }
-            return p;
-        }
-        int depth = 0;
-        while (true) {
-            c = b[p];
-            if (c == '"') {
-                p = scanString(p);
-                continue;
-            }
-            if (c == '{' || c == '[') {
-                depth++;
-            } else if (c == '}' || c == ']') {
-                if (--depth == 0) {
-                    return p + 1;
-                }
-            }
-            p++;
-        }
-    }
-
     /**
      * Decodes the valid string token at {@code b[quote]} into UTF-8. A surrogate pair written as
      * two escapes becomes one code point; a lone surrogate keeps the three-byte form Python 2 wrote.
@@ -622,17 +638,24 @@ final class LineParser {
         }
     }
 
-    /** Code points of the valid string token at {@code b[quote]}; a lone surrogate counts as one. */
+    /**
+     * Code points of the valid string token at {@code b[quote]}; a lone surrogate counts as one.
+     * Also sets {@link #stringEnd} and {@link #stringEscaped}.
+     */
     private int codePoints(int quote) {
         int p = quote + 1;
         int n = 0;
+        boolean escaped = false;
         while (true) {
             byte c = b[p];
             if (c == '"') {
+                stringEnd = p + 1;
+                stringEscaped = escaped;
                 return n;
             }
             n++;
             if (c == '\\') {
+                escaped = true;
                 if (b[p + 1] == 'u') {
                     int unit = hex4(p + 2);
                     p += 6;
@@ -676,73 +699,30 @@ final class LineParser {
 
     // ---- rule 5: tags ----
 
+    /**
+     * Rule 5 on what validation collected: every element an object with a string term, at least
+     * one element. Then each term's length in code points.
+     */
     private boolean readTags() {
-        int p = tagsPos;
-        if (b[p] != '[') {
+        if (b[tagsPos] != '[' || tagsBad || terms == 0) {
             return false;
         }
-        p = skipWhitespace(p + 1);
-        if (b[p] == ']') {
-            return false;
-        }
-        numTags = 0;
+        numTags = terms;
         sumTagLen = 0;
         longTags = 0;
-        terms = 0;
         Arrays.fill(histogram, 0);
-        while (true) {
-            if (b[p] != '{') {
-                return false;
-            }
-            int term = -1;
-            int termEnd = -1;
-            boolean termEscaped = false;
-            p = skipWhitespace(p + 1);
-            if (b[p] != '}') {
-                while (true) {
-                    int nameEnd = scanString(p);
-                    boolean isTerm = nameEquals(p, nameEnd, TERM);
-                    p = skipWhitespace(skipWhitespace(nameEnd) + 1);
-                    int valueEnd = skipValue(p);
-                    if (isTerm) {
-                        // Noted now so term(i) need not scan the string again.
-                        term = p;
-                        termEnd = valueEnd;
-                        termEscaped = hadEscape;
-                    }
-                    p = skipWhitespace(valueEnd);
-                    if (b[p] != ',') {
-                        break;
-                    }
-                    p = skipWhitespace(p + 1);
-                }
-            }
-            if (term < 0 || b[term] != '"') {
-                return false;
-            }
-            int length = codePoints(term);
+        for (int i = 0; i < terms; i++) {
+            int length = codePoints(termStarts[i]);
+            termEnds[i] = stringEnd;
+            termEscapes[i] = stringEscaped;
             if (length < 10) {
                 sumTagLen += length;
                 histogram[length]++;
             } else {
                 longTags++;
             }
-            if (terms == termStarts.length) {
-                termStarts = Arrays.copyOf(termStarts, terms * 2);
-                termEnds = Arrays.copyOf(termEnds, terms * 2);
-                termEscapes = Arrays.copyOf(termEscapes, terms * 2);
-            }
-            termStarts[terms] = term;
-            termEnds[terms] = termEnd;
-            termEscapes[terms] = termEscaped;
-            terms++;
-            numTags++;
-            p = skipWhitespace(p + 1);
-            if (b[p] != ',') {
-                return true;
-            }
-            p = skipWhitespace(p + 1);
         }
+        return true;
     }
 
     int termCount() {

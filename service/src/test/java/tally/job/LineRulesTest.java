@@ -224,6 +224,27 @@ class LineRulesTest {
         assertThat(run.rows()).isEmpty();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "\"tags\": [{\"meta\": {\"term\": \"x\"}}]", // a term one level too deep
+        "\"tags\": [{\"term\": \"abc\"}], \"tags\": [{\"label\": \"abc\"}]", // the last tags counts
+    })
+    void a_term_is_read_only_from_an_element_of_the_last_top_level_tags(String tags) {
+        JobRun run = run(record(UPDATED, tags, ID) + "\n");
+
+        assertThat(run.counters().skippedByReason().badTags()).isEqualTo(1);
+    }
+
+    @Test
+    void terms_outside_the_tags_array_do_not_count() {
+        String members = "\"before\": [{\"term\": 5}], \"tags\": [{\"term\": [{\"term\": \"no\"}], \"term\": \"abc\"}],"
+                + " \"after\": [{\"term\": \"no\"}, 1], \"nested\": {\"tags\": [2]}";
+
+        JobRun run = run(record(UPDATED, members, "\"id\": \"a\"") + "\n");
+
+        assertThat(run.rowsText()).isEqualTo("a\tSun\tSep\t2009\t11\t36\t20\t1\t3.0\t3.0\t0\t0\t0\t1\t0\t0\t0\t0\t0\t0\n");
+    }
+
     @Test
     void other_members_of_a_tag_are_ignored_and_its_last_term_wins() {
         String tags = "\"tags\": [{\"scheme\": {\"x\": [1, \"}\"]}, \"term\": 5, \"label\": null, \"term\": \"abc\"}]";
