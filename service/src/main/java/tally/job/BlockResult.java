@@ -28,15 +28,16 @@ final class BlockResult {
         BlockResult result = new BlockResult(maxExactTerms, b);
         int p = from;
         while (p < to) {
-            int lf = Lines.indexOfLf(b, p, to);
-            int stop = lf < 0 ? to : lf;
-            result.line(parser, b, p, stop, maxLineBytes);
+            Outcome outcome = parser.parse(b, p, to);
+            int stop = parser.lineEnd;
+            result.line(parser, outcome, b, p, stop, maxLineBytes);
             p = stop + 1;
         }
         return result;
     }
 
-    private void line(LineParser parser, byte[] b, int start, int end, int maxLineBytes) {
+    /** The line {@code b[start, end)} (without its LF) was parsed with {@code outcome}. */
+    private void line(LineParser parser, Outcome outcome, byte[] b, int start, int end, int maxLineBytes) {
         if (end > start && b[end - 1] == '\r') {
             end--;
         }
@@ -44,7 +45,6 @@ final class BlockResult {
             aggregates.count(Outcome.TOO_LONG);
             return;
         }
-        Outcome outcome = parser.parse(b, start, end);
         if (outcome != Outcome.KEPT) {
             aggregates.count(outcome);
             return;

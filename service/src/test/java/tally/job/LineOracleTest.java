@@ -262,8 +262,11 @@ class LineOracleTest {
             System.arraycopy(before, 0, array, 0, before.length);
             System.arraycopy(line, 0, array, before.length, line.length);
             System.arraycopy(after, 0, array, before.length + line.length, after.length);
+            int lineEnd = before.length + line.length;
             try {
-                return parser.parse(array, before.length, before.length + line.length).name();
+                // The parser finds the line's end itself: it is given the whole rest of the array.
+                String outcome = parser.parse(array, before.length, array.length).name();
+                return parser.lineEnd == lineEnd ? outcome : outcome + ", but the line ended at " + parser.lineEnd;
             } catch (RuntimeException e) {
                 return "threw " + e; // a mismatch like any other, so the remaining lines are still checked
             }
