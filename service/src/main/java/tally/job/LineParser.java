@@ -58,6 +58,7 @@ final class LineParser {
     private static final long SPACES = 0x2020202020202020L;
     private static final long QUOTES = 0x2222222222222222L;
     private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+    private static final long BELOW_SHIFT_OUT = 0x0E0E0E0E0E0E0E0EL;
     /** A de Bruijn sequence: times a power of two, its top six bits differ for each power. */
     private static final long DE_BRUIJN = 0x03F79D71B4CA8B09L;
     private static final byte[] BYTE_OF_LOWEST_BIT = new byte[64];
@@ -82,7 +83,9 @@ final class LineParser {
 
     private byte[] b;
     private int end;
+    /** Set by {@link #scanString}: whether the string just scanned holds an escape, a byte above 0x7F. */
     private boolean hadEscape;
+    private boolean hadNonAscii;
     private int tagsPos;
     private int updatedPos;
     private int idPos;
@@ -102,14 +105,16 @@ final class LineParser {
     private boolean tagsBad;
     /** Where the value of the current element's last "term" member starts, or -1. */
     private int elementTerm;
+    /** When that value is a string: where it ends, and whether it holds escapes or non-ASCII bytes. */
+    private int elementTermEnd;
+    private boolean elementTermEscaped;
+    private boolean elementTermAscii;
     private int[] termStarts = new int[16];
     /** Per term: the index after its closing quote, and whether it holds an escape. */
     private int[] termEnds = new int[16];
     private boolean[] termEscapes = new boolean[16];
+    private boolean[] termAscii = new boolean[16];
     private int terms;
-    /** Set by {@link #codePoints}: the index after the string's closing quote, and whether it has an escape. */
-    private int stringEnd;
-    private boolean stringEscaped;
     private int weekdayStart, weekdayEnd, monthStart, monthEnd, yearStart, yearEnd;
     private int hourStart, hourEnd, minuteStart, minuteEnd, secondStart, secondEnd;
     /** Where the row's text columns (id, then six of updated) start and end, for {@link #writeRow}. */
@@ -207,9 +212,16 @@ final class LineParser {
                     continue;
                 }
             } else if (c == '"') {
-                if ((p = scanString(p)) < 0) {
+                int stringEnd = scanString(p);
+                if (stringEnd < 0) {
                     return false;
                 }
+                if (p == elementTerm) {
+                    elementTermEnd = stringEnd;
+                    elementTermEscaped = hadEscape;
+                    elementTermAscii = !hadNonAscii;
+                }
+                p = stringEnd;
             } else if (c == '-' || (c >= '0' && c <= '9')) {
                 if ((p = scanNumber(p)) < 0) {
                     return false;
@@ -300,8 +312,13 @@ final class LineParser {
             termStarts = Arrays.copyOf(termStarts, terms * 2);
             termEnds = Arrays.copyOf(termEnds, terms * 2);
             termEscapes = Arrays.copyOf(termEscapes, terms * 2);
+            termAscii = Arrays.copyOf(termAscii, terms * 2);
         }
-        termStarts[terms++] = elementTerm;
+        termStarts[terms] = elementTerm;
+        termEnds[terms] = elementTermEnd;
+        termEscapes[terms] = elementTermEscaped;
+        termAscii[terms] = elementTermAscii;
+        terms++;
     }
 
     /**
@@ -403,6 +420,7 @@ final class LineParser {
      */
     private int scanString(int p) {
         boolean escaped = false;
+        boolean nonAscii = false;
         p++;
         while (true) {
             while (true) {
@@ -430,12 +448,14 @@ final class LineParser {
             switch (STRING_CLASS[c]) {
                 case QUOTE:
                     hadEscape = escaped;
+                    hadNonAscii = nonAscii;
                     return p + 1;
                 case BACKSLASH:
                     escaped = true;
                     p = scanEscape(p);
                     break;
                 case NON_ASCII:
+                    nonAscii = true;
                     p = scanUtf8(p, c);
                     break;
                 default:
@@ -652,24 +672,17 @@ final class LineParser {
         }
     }
 
-    /**
-     * Code points of the valid string token at {@code b[quote]}; a lone surrogate counts as one.
-     * Also sets {@link #stringEnd} and {@link #stringEscaped}.
-     */
+    /** Code points of the valid string token at {@code b[quote]}; a lone surrogate counts as one. */
     private int codePoints(int quote) {
         int p = quote + 1;
         int n = 0;
-        boolean escaped = false;
         while (true) {
             byte c = b[p];
             if (c == '"') {
-                stringEnd = p + 1;
-                stringEscaped = escaped;
                 return n;
             }
             n++;
             if (c == '\\') {
-                escaped = true;
                 if (b[p + 1] == 'u') {
                     int unit = hex4(p + 2);
                     p += 6;
@@ -726,9 +739,8 @@ final class LineParser {
         longTags = 0;
         Arrays.fill(histogram, 0);
         for (int i = 0; i < terms; i++) {
-            int length = codePoints(termStarts[i]);
-            termEnds[i] = stringEnd;
-            termEscapes[i] = stringEscaped;
+            // Plain ASCII, the usual term: a code point per byte, no need to walk it.
+            int length = termAscii[i] && !termEscapes[i] ? termEnds[i] - termStarts[i] - 2 : codePoints(termStarts[i]);
             if (length < 10) {
                 sumTagLen += length;
                 histogram[length]++;
@@ -960,7 +972,22 @@ final class LineParser {
      * {@code src[from, to)} at {@code o[n]} (room for twice as many bytes); returns the index after it.
      */
     private static int putText(byte[] o, int n, byte[] src, int from, int to) {
-        for (int i = from; i < to; i++) {
+        int i = from;
+        // Eight bytes at a time while none needs a backslash or dropping, as in nearly every id (a URL).
+        while (i + 8 <= to) {
+            long w = (long) LONGS.get(src, i);
+            long backslash = w ^ BACKSLASHES;
+            // Flags a byte below 0x0E (NUL, TAB, LF and CR among them) or a backslash; any flag, even
+            // a false alarm above a true one, sends the rest to the byte loop, which decides.
+            long special = ((w - BELOW_SHIFT_OUT) & ~w | (backslash - ONES) & ~backslash) & HIGHS;
+            if (special != 0) {
+                break;
+            }
+            LONGS.set(o, n, w);
+            i += 8;
+            n += 8;
+        }
+        for (; i < to; i++) {
             byte c = src[i];
             if (c == '\t' || c == '\n' || c == '\r' || c == '\\') {
                 o[n++] = '\\';
