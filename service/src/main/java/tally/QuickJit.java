@@ -93,7 +93,7 @@ final class QuickJit {
             }
             try (InputStream in = Files.newInputStream(input)) {
                 byte[] magic = in.readNBytes(2);
-                return !(magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b);
+                return !(magic.length == 2 && StatsCommand.isGzipMagic(magic[0], magic[1]));
             }
         } catch (IOException e) {
             return false; // the run itself reports what is wrong with the file

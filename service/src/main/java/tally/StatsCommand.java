@@ -52,6 +52,7 @@ public final class StatsCommand {
 
     /** Reads and writes of about 1 MiB keep system calls rare next to the parsing work. */
     private static final int READ_BUFFER = 1 << 20;
+    /** The first two bytes of a gzip file (RFC 1952). */
     private static final int GZIP_MAGIC_1 = 0x1f;
     private static final int GZIP_MAGIC_2 = 0x8b;
 
@@ -169,10 +170,15 @@ public final class StatsCommand {
         PushbackInputStream in = new PushbackInputStream(raw, 2);
         byte[] magic = in.readNBytes(2);
         in.unread(magic);
-        if (magic.length == 2 && (magic[0] & 0xff) == GZIP_MAGIC_1 && (magic[1] & 0xff) == GZIP_MAGIC_2) {
+        if (magic.length == 2 && isGzipMagic(magic[0], magic[1])) {
             return new GZIPInputStream(in, 1 << 16);
         }
         return in;
+    }
+
+    /** Whether a file starting with these two bytes is gzip, whatever it is called. */
+    static boolean isGzipMagic(byte first, byte second) {
+        return (first & 0xff) == GZIP_MAGIC_1 && (second & 0xff) == GZIP_MAGIC_2;
     }
 
     /** One line for stderr: the JDK's message for a missing file is only its name. */
