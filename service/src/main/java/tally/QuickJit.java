@@ -12,23 +12,24 @@ import java.util.Optional;
  * Runs a {@code stats} of a file of moderate size (from {@link #MIN_BYTES} to {@link #MAX_BYTES}) in
  * a JVM that compiles with C1 only.
  *
- * <p>Why: such a run is over in about a second, too short for C2 to pay for itself. On a 2-core
- * machine, C2 compiling the parser took 1.2 s of CPU in a 1.6 s run of the 206 MB benchmark file,
- * CPU the two parsing threads wanted; C1's code is slower, but it is ready at once. Measured
- * (docs/benchmarks.md): the 206 MB file runs faster with {@code -XX:TieredStopAtLevel=1}, a 1 GB
- * file about as fast either way, so files from {@link #MAX_BYTES} up keep the default compilers.
+ * <p>Why: such a run is over in a few seconds at most, too short for C2 to pay for itself. On a
+ * 2-core machine, C2 compiling the parser took 1.2 s of CPU in a 1.6 s run of the 206 MB benchmark
+ * file, CPU the two parsing threads wanted; C1's code is slower, but it is ready at once. Measured
+ * on this 2-core machine (the stats JVM alone, with the archive, 3 alternating runs each): 206 MB
+ * in 1.00-1.15 s with C1 only against 1.78-2.50 s; 1 GB in 4.67-5.05 s against 4.97-5.23 s. So
+ * files from {@link #MAX_BYTES} up keep the default compilers.
  *
  * <p>The JVM's compilers are chosen when it starts, so the choice means starting a second JVM with
  * the same command line plus that option (and the class-data archive beside the jar, when there is
- * one and the command line names none): about 0.1 s, paid only when it saves more. Nothing happens
+ * one and the command line names none): about 0.15 s, paid only when it saves more. Nothing happens
  * when the user chose a compiler option, the input is standard input or gzip (its size says little
  * about the work), or the JDK cannot tell this process's command line (it tells none past about 4 KiB).
  */
 final class QuickJit {
     /** Below this many bytes the second JVM's start costs more than C1 saves. */
     static final long MIN_BYTES = 8L << 20;
-    /** Below this many bytes of plain input, C1 alone finishes first (measured crossover: about 1 GB). */
-    static final long MAX_BYTES = 512L << 20;
+    /** Below this many bytes of plain input, C1 alone finishes first or as soon (see above). */
+    static final long MAX_BYTES = 1L << 30;
     /** Marks the second JVM, so it never starts a third. */
     static final String RELAUNCHED = "tally.quickJit";
 
