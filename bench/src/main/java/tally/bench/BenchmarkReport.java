@@ -262,7 +262,9 @@ public final class BenchmarkReport {
               (0.2% of the generator's records): the row counts above differ by that much.
               `DuckDbJobTest` checks both write the same rows on valid data.
             - **Tally `stats`**: `/usr/bin/time` around `java -jar service/target/tally.jar stats FILE --out
-              rows.tsv --summary summary.json`: wall clock including JVM start; peak RSS from `%M`.
+              rows.tsv --summary summary.json`: wall clock including JVM start, both JVMs' for a file
+              the jar runs in a second, C1-only JVM (`tally.QuickJit`, files of 8 MiB to 1 GiB); peak
+              RSS from `%M` (the larger process).
             - **Upload**: the service jar on a free port with a fresh data dir; `curl -X POST -T FILE`
               (streamed as curl reads it; `--data-binary @FILE` would first read the whole file into curl's
               memory, about 1.1 s for 206 MB here, while the server waits) over loopback, time from curl's
