@@ -2,8 +2,10 @@ package tally;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PushbackInputStream;
@@ -14,12 +16,13 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import tally.CommandArgs.Option;
 import tally.CommandArgs.UsageException;
 import tally.job.JobConfig;
-import tally.job.JobResult;
 import tally.job.SummaryJson;
 import tally.job.TagStatsJob;
 
@@ -144,20 +147,51 @@ public final class StatsCommand {
                     job.accept(buf, 0, n);
                 }
             }
-            JobResult result;
+            job.endInput();
+            // The summary needs only the totals and the rows only the sorter: the summary's figures and
+            // JSON (about 70 ms of a 206 MB run) are made on another thread while the rows are written.
+            // Into memory: the file is written only once the rows were, as before.
+            FutureTask<byte[]> summaryJson = new FutureTask<>(() -> {
+                ByteArrayOutputStream json = new ByteArrayOutputStream();
+                SummaryJson.write(job.result().summary(), json);
+                return json.toByteArray();
+            });
+            if (summary != null) {
+                Thread thread = new Thread(summaryJson, "tally-stats-summary");
+                thread.setDaemon(true);
+                thread.start();
+            }
             try (OutputStream rows = out == null ? new KeptOpen(stdout) : Files.newOutputStream(out)) {
                 if (header) {
                     rows.write(TagStatsJob.HEADER.getBytes(UTF_8));
                 }
-                result = job.finish(rows);
+                job.writeRows(rows);
             }
             if (summary != null) {
-                try (OutputStream json = Files.newOutputStream(summary)) {
-                    SummaryJson.write(result.summary(), json);
-                }
+                Files.write(summary, await(summaryJson));
             }
         } finally {
             deleteTree(spill);
+        }
+    }
+
+    private static byte[] await(FutureTask<byte[]> task) throws IOException {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while making the summary");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IOException(e.getCause());
         }
     }
 

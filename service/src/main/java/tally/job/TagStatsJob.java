@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Contract used by the service: {@link #accept} is called by one thread at a time, in order
  * (successive calls may come from different threads if each call happens-before the next);
  * {@link #progress} may be called from any thread at any time; {@link #finish} handles a last line
- * without LF, writes the rows sorted by id and returns counters and summary; {@link #close} removes
- * any spill files and stops the job's threads.
+ * without LF, writes the rows sorted by id and returns counters and summary (or, in steps,
+ * {@link #endInput}, {@link #writeRows} and {@link #result}); {@link #close} removes any spill files
+ * and stops the job's threads.
  *
  * <p>How it runs: input is copied into blocks cut after an LF; each block is parsed on its own
  * (by up to {@link JobConfig#threads()} threads) and the block results are merged in input order,
@@ -84,7 +85,7 @@ public final class TagStatsJob implements Closeable {
 
     public void accept(byte[] bytes, int offset, int length) throws IOException {
         if (finished) {
-            throw new IllegalStateException("finish() was called");
+            throw new IllegalStateException("no more input: endInput() or finish() was called");
         }
         Objects.checkFromIndexSize(offset, length, bytes.length);
         this.bytes += length;
@@ -121,7 +122,14 @@ public final class TagStatsJob implements Closeable {
         return progress;
     }
 
+    /** {@link #endInput}, {@link #writeRows} and {@link #result}, one after another. */
     public JobResult finish(OutputStream rows) throws IOException {
+        writeRows(rows);
+        return result();
+    }
+
+    /** No more input: parses what is left, a last line without LF included (SPEC "Input"). */
+    public void endInput() throws IOException {
         if (!finished) {
             finished = true;
             if (skippingLongLine) {
@@ -138,7 +146,23 @@ public final class TagStatsJob implements Closeable {
             stopWorkers();
             publishProgress();
         }
+    }
+
+    /** Writes the rows sorted by id (after {@link #endInput}, which it calls if need be). */
+    public void writeRows(OutputStream rows) throws IOException {
+        endInput();
         sorter.writeSorted(rows);
+    }
+
+    /**
+     * Counters and summary, once {@link #endInput} has returned. It reads only the totals and
+     * {@link #writeRows} only the rows, so a thread started after endInput may compute this while
+     * another writes the rows: {@code stats} does, which takes the summary off its critical path.
+     */
+    public JobResult result() {
+        if (!finished) {
+            throw new IllegalStateException("endInput() was not called");
+        }
         return new JobResult(totals.counters(bytes), totals.summary(bytes));
     }
 
