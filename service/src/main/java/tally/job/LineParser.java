@@ -1,20 +1,20 @@
 package tally.job;
 
-import static java.nio.charset.StandardCharsets.US_ASCII;
-
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Applies SPEC rules 1 to 8 to one line and, when the line is kept, builds its row.
+ * Applies SPEC rules 1 to 8 to one line and, when the line is kept, has its row written
+ * ({@link RowWriter}).
  *
- * <p>One pass validates the whole line as UTF-8 and JSON (the two fail the same way, as
- * {@code invalid_json}: a byte outside a string that is not ASCII is a JSON error anyway, so UTF-8
- * is checked inside strings only) and notes where the last {@code tags}, {@code updated} and
- * {@code id} members of the top-level object start. Those three values are then read again from
- * the known-valid bytes. Nothing is allocated per line once the scratch buffers have grown.
+ * <p>One pass finds the line's end and validates the whole line as UTF-8 and JSON (the two fail the
+ * same way, as {@code invalid_json}: a byte outside a string that is not ASCII is a JSON error
+ * anyway, so UTF-8 is checked inside strings only). On the way it notes where the last
+ * {@code tags}, {@code updated} and {@code id} members of the top-level object start and collects
+ * the tag terms; {@code updated} and {@code id} are then read again from the known-valid bytes.
+ * Nothing is allocated per line once the scratch buffers have grown.
  *
  * <p>Not thread-safe, but holds no shared state: use one instance per thread.
  */
@@ -58,7 +58,6 @@ final class LineParser {
     private static final long SPACES = 0x2020202020202020L;
     private static final long QUOTES = 0x2222222222222222L;
     private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
-    private static final long BELOW_SHIFT_OUT = 0x0E0E0E0E0E0E0E0EL;
     /** A de Bruijn sequence: times a power of two, its top six bits differ for each power. */
     private static final long DE_BRUIJN = 0x03F79D71B4CA8B09L;
     private static final byte[] BYTE_OF_LOWEST_BIT = new byte[64];
@@ -69,17 +68,10 @@ final class LineParser {
         }
     }
 
-    private static final int TEXT_COLUMNS = 7;
-    /** num_tags, sum_tag_len and f0..f9: the integer columns (avg_tag_len is written between). */
-    private static final int NUMBER_COLUMNS = 12;
-    private static final int AVG_CACHE_TAGS = 64;
-    private static final int AVG_CACHE_SUMS = 9 * AVG_CACHE_TAGS + 1;
-
     private final boolean[] isObject = new boolean[MAX_DEPTH + 1];
     private final ByteSink decoded = new ByteSink(256);
     private final ByteSink updated = new ByteSink(64);
     private final ByteSink idBytes = new ByteSink(256);
-    private final byte[][] avgCache = new byte[AVG_CACHE_TAGS * AVG_CACHE_SUMS][];
 
     private byte[] b;
     private int end;
@@ -90,8 +82,10 @@ final class LineParser {
     private int updatedPos;
     private int idPos;
 
-    // Facts of the last kept line, read by the job's aggregates.
-    final ByteSink row = new ByteSink(512);
+    private final RowWriter rowWriter = new RowWriter();
+    /** The row of the last kept line. */
+    final ByteSink row = rowWriter.row;
+    // Facts of the last kept line, read by the job's aggregates and the row writer.
     final int[] histogram = new int[10];
     int numTags;
     int sumTagLen;
@@ -117,9 +111,6 @@ final class LineParser {
     private int terms;
     private int weekdayStart, weekdayEnd, monthStart, monthEnd, yearStart, yearEnd;
     private int hourStart, hourEnd, minuteStart, minuteEnd, secondStart, secondEnd;
-    /** Where the row's text columns (id, then six of updated) start and end, for {@link #writeRow}. */
-    private final int[] textFrom = new int[TEXT_COLUMNS];
-    private final int[] textTo = new int[TEXT_COLUMNS];
     private byte[] keyBuf;
     private int keyOff;
     private int keyLen;
@@ -173,7 +164,7 @@ final class LineParser {
             return Outcome.BAD_ID;
         }
         readId();
-        writeRow();
+        rowWriter.write(this);
         return Outcome.KEPT;
     }
 
@@ -886,116 +877,23 @@ final class LineParser {
         return (double) sumTagLen / numTags;
     }
 
-    /**
-     * Builds the row. Its size is bounded up front (text at most doubled by escapes, twelve integers,
-     * the average), so the row buffer grows once and every byte is then stored straight into the
-     * array: with a bounds-checked put per byte C2 inlined a growth path at each of them, and this
-     * method's compilation took 0.33 s of a 206 MB `stats` run (JFR jdk.Compilation).
-     */
-    private void writeRow() {
-        byte[] average = average();
-        ByteSink r = row;
-        r.clear();
-        r.ensure(2 * (keyLen + updated.len) + TEXT_COLUMNS + NUMBER_COLUMNS * 11 + 2 + average.length + 1);
-        byte[] u = updated.buf;
-        int[] from = textFrom;
-        int[] to = textTo;
-        from[0] = keyOff;
-        to[0] = keyOff + keyLen;
-        from[1] = weekdayStart;
-        to[1] = weekdayEnd;
-        from[2] = monthStart;
-        to[2] = monthEnd;
-        from[3] = yearStart;
-        to[3] = yearEnd;
-        from[4] = hourStart;
-        to[4] = hourEnd;
-        from[5] = minuteStart;
-        to[5] = minuteEnd;
-        from[6] = secondStart;
-        to[6] = secondEnd;
-        byte[] o = r.buf;
-        int n = 0;
-        // One loop per kind of column, one call site each: every call site is another inlined copy.
-        for (int c = 0; c < TEXT_COLUMNS; c++) {
-            n = putText(o, n, c == 0 ? keyBuf : u, from[c], to[c]);
-            o[n++] = '\t';
-        }
-        for (int c = 0; c < NUMBER_COLUMNS; c++) {
-            if (c == 2) {
-                System.arraycopy(average, 0, o, n, average.length); // avg_tag_len, between sum_tag_len and f0
-                n += average.length;
-                o[n++] = '\t';
-            }
-            n = putDecimal(o, n, c == 0 ? numTags : c == 1 ? sumTagLen : histogram[c - 2]);
-            if (c == 1) {
-                o[n++] = '.'; // sum_tag_len is printed as a float; it is a whole number
-                o[n++] = '0';
-            }
-            o[n++] = c == NUMBER_COLUMNS - 1 ? (byte) '\n' : (byte) '\t';
-        }
-        r.len = n;
+    int minuteStart() {
+        return minuteStart;
     }
 
-    /** avg_tag_len as the row prints it; the few values small rows give are formatted once. */
-    private byte[] average() {
-        if (numTags >= AVG_CACHE_TAGS) {
-            return PythonFloat.format(avgTagLen()).getBytes(US_ASCII);
-        }
-        int slot = numTags * AVG_CACHE_SUMS + sumTagLen;
-        byte[] text = avgCache[slot];
-        if (text == null) {
-            text = avgCache[slot] = PythonFloat.format(avgTagLen()).getBytes(US_ASCII);
-        }
-        return text;
+    int minuteEnd() {
+        return minuteEnd;
     }
 
-    /** Writes a non-negative int in decimal at {@code o[n]}; returns the index after it. */
-    private static int putDecimal(byte[] o, int n, int v) {
-        if (v < 10) {
-            o[n] = (byte) ('0' + v);
-            return n + 1;
-        }
-        int digits = 1;
-        for (int x = v / 10; x > 0; x /= 10) {
-            digits++;
-        }
-        for (int i = n + digits - 1; i >= n; i--) {
-            o[i] = (byte) ('0' + v % 10);
-            v /= 10;
-        }
-        return n + digits;
+    int secondStart() {
+        return secondStart;
     }
 
-    /**
-     * SPEC "The row": TAB, LF, CR and backslash get a backslash before them; NUL is dropped. Writes
-     * {@code src[from, to)} at {@code o[n]} (room for twice as many bytes); returns the index after it.
-     */
-    private static int putText(byte[] o, int n, byte[] src, int from, int to) {
-        int i = from;
-        // Eight bytes at a time while none needs a backslash or dropping, as in nearly every id (a URL).
-        while (i + 8 <= to) {
-            long w = (long) LONGS.get(src, i);
-            long backslash = w ^ BACKSLASHES;
-            // Flags a byte below 0x0E (NUL, TAB, LF and CR among them) or a backslash; any flag, even
-            // a false alarm above a true one, sends the rest to the byte loop, which decides.
-            long special = ((w - BELOW_SHIFT_OUT) & ~w | (backslash - ONES) & ~backslash) & HIGHS;
-            if (special != 0) {
-                break;
-            }
-            LONGS.set(o, n, w);
-            i += 8;
-            n += 8;
-        }
-        for (; i < to; i++) {
-            byte c = src[i];
-            if (c == '\t' || c == '\n' || c == '\r' || c == '\\') {
-                o[n++] = '\\';
-            } else if (c == 0) {
-                continue;
-            }
-            o[n++] = c;
-        }
-        return n;
+    int secondEnd() {
+        return secondEnd;
+    }
+
+    int updatedLen() {
+        return updated.len;
     }
 }
