@@ -14,6 +14,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Every rule of SPEC-stats.md "Per line", with literal lines and literal rows. */
 @Tag("unit")
 class LineRulesTest {
+    /** The row of a line with id "a", the spec example's updated and one tag, "abc". */
+    private static final String ONE_TAG_ABC_ROW = "a\tSun\tSep\t2009\t11\t36\t20\t1\t3.0\t3.0\t0\t0\t0\t1\t0\t0\t0\t0\t0\t0\n";
+
     private static final String TAGS = "\"tags\": [{\"term\": \"trips\"}, {\"term\": \"howto\"}, {\"term\": \"tips\"},"
             + " {\"term\": \"viagens\"}]";
     private static final String UPDATED = "\"updated\": \"Sun, 06 Sep 2009 11:36:20 +0000\"";
@@ -242,7 +245,7 @@ class LineRulesTest {
 
         JobRun run = run(record(UPDATED, members, "\"id\": \"a\"") + "\n");
 
-        assertThat(run.rowsText()).isEqualTo("a\tSun\tSep\t2009\t11\t36\t20\t1\t3.0\t3.0\t0\t0\t0\t1\t0\t0\t0\t0\t0\t0\n");
+        assertThat(run.rowsText()).isEqualTo(ONE_TAG_ABC_ROW);
     }
 
     @Test
@@ -251,7 +254,7 @@ class LineRulesTest {
 
         JobRun run = run(record(UPDATED, tags, "\"id\": \"a\"") + "\n");
 
-        assertThat(run.rowsText()).isEqualTo("a\tSun\tSep\t2009\t11\t36\t20\t1\t3.0\t3.0\t0\t0\t0\t1\t0\t0\t0\t0\t0\t0\n");
+        assertThat(run.rowsText()).isEqualTo(ONE_TAG_ABC_ROW);
     }
 
     @Test
