@@ -44,13 +44,8 @@ final class RowSorter implements Closeable {
     private int[] meta = new int[5 * 1024];
     private int rows;
     private final List<Path> runs = new ArrayList<>();
-    /**
-     * Bytes every key held starts with, kept up to date as rows arrive: rows arrive while the caller
-     * waits for its parser threads, and the sort, after the last row, is the caller's wait. Computed
-     * at the sort, it took 35-50 ms of a 206 MB `stats` run.
-     */
+    /** While sorting: bytes every key starts with, and each row's next eight key bytes. */
     private int commonPrefix;
-    /** While sorting: each row's eight key bytes after the common prefix, sign bit flipped. */
     private long[] prefixes;
 
     RowSorter(long memoryBytes, Path spillDir) {
@@ -84,25 +79,7 @@ final class RowSorter implements Closeable {
             pageLen += keyLen;
         }
         meta[m + 2] = keyLen;
-        narrowCommonPrefix(m);
         rows++;
-    }
-
-    /** Shortens {@link #commonPrefix} to what the key of the row at {@code meta[m]} shares with the first. */
-    private void narrowCommonPrefix(int m) {
-        if (rows == 0) {
-            commonPrefix = meta[m + 2];
-            return;
-        }
-        if (commonPrefix == 0) {
-            return;
-        }
-        byte[] first = pages[meta[0]];
-        int mismatch = Arrays.mismatch(first, meta[1], meta[1] + commonPrefix,
-                pages[meta[m]], meta[m + 1], meta[m + 1] + Math.min(commonPrefix, meta[m + 2]));
-        if (mismatch >= 0) {
-            commonPrefix = mismatch;
-        }
     }
 
     /** The page to write {@code need} bytes to: the current one, a free standard one, or one of its own. */
@@ -280,7 +257,17 @@ final class RowSorter implements Closeable {
      * that follow the common prefix, as one unsigned long, settles most comparisons at once.
      */
     private void prepareKeyPrefixes() {
-        int common = commonPrefix;
+        int common = rows == 0 ? 0 : meta[2];
+        byte[] first = rows == 0 ? null : pages[meta[0]];
+        for (int i = 1; i < rows && common > 0; i++) {
+            int m = 5 * i;
+            int mismatch = Arrays.mismatch(first, meta[1], meta[1] + common,
+                    pages[meta[m]], meta[m + 1], meta[m + 1] + Math.min(common, meta[m + 2]));
+            if (mismatch >= 0) {
+                common = mismatch;
+            }
+        }
+        commonPrefix = common;
         prefixes = new long[rows];
         for (int i = 0; i < rows; i++) {
             byte[] page = pages[meta[5 * i]];
@@ -290,7 +277,7 @@ final class RowSorter implements Closeable {
             for (int k = 0; k < 8; k++) {
                 prefix = prefix << 8 | (k < n ? page[off + k] & 0xFF : 0);
             }
-            prefixes[i] = prefix ^ Long.MIN_VALUE; // so that a signed compare gives the unsigned order
+            prefixes[i] = prefix;
         }
     }
 
@@ -301,17 +288,12 @@ final class RowSorter implements Closeable {
      * itself and compiled it three times (26, 17 and 15 KB of code, 0.13 s of a 206 MB `stats` run).
      */
     private void mergeSort(int[] a, int[] tmp, int from, int to) {
-        // The prefix compares are written out at both places rather than called: the sort runs in a
-        // stats JVM that compiles with C1 only, which inlines no method over 35 bytes of bytecode, and
-        // three calls per compare (Long.compareUnsigned calls Long.compare) made it twice as slow.
-        long[] p = prefixes;
         for (int lo = from; lo < to; lo += INSERTION_RUN) {
             int hi = Math.min(lo + INSERTION_RUN, to);
             for (int i = lo + 1; i < hi; i++) {
                 int x = a[i];
-                long px = p[x];
                 int j = i - 1;
-                while (j >= lo && (p[a[j]] > px || p[a[j]] == px && compareKeys(a[j], x) > 0)) {
+                while (j >= lo && compare(a[j], x) > 0) {
                     a[j + 1] = a[j];
                     j--;
                 }
@@ -327,14 +309,8 @@ final class RowSorter implements Closeable {
                 int i = lo;
                 int j = mid;
                 for (int k = lo; k < hi; k++) {
-                    boolean left = j >= hi;
-                    if (!left && i < mid) {
-                        long pi = p[src[i]];
-                        long pj = p[src[j]];
-                        // <= keeps the left run's row first on equal keys: the sort is stable.
-                        left = pi < pj || pi == pj && compareKeys(src[i], src[j]) <= 0;
-                    }
-                    dst[k] = left ? src[i++] : src[j++];
+                    // <= keeps the left run's row first on equal keys: the sort is stable.
+                    dst[k] = j >= hi || (i < mid && compare(src[i], src[j]) <= 0) ? src[i++] : src[j++];
                 }
             }
             int[] swap = src;
@@ -346,11 +322,13 @@ final class RowSorter implements Closeable {
         }
     }
 
-    /**
-     * Compares the keys of rows x and y, whose prefixes are equal: the keys share commonPrefix bytes
-     * and up to eight more (zero padding is settled by the lengths in the full comparison).
-     */
-    private int compareKeys(int x, int y) {
+    private int compare(int x, int y) {
+        int c = Long.compareUnsigned(prefixes[x], prefixes[y]);
+        if (c != 0) {
+            return c;
+        }
+        // Equal so far: the keys share commonPrefix bytes and up to eight more (zero padding is
+        // settled by the lengths in the full comparison).
         int mx = 5 * x;
         int my = 5 * y;
         int skip = commonPrefix;
