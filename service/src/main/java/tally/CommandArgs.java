@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The parsed command line of {@code tally} or one of its subcommands: {@code --name value} or
@@ -193,6 +194,22 @@ final class CommandArgs {
             row(b, o.left(), o.help(), OPTION_COLUMN);
         }
         return b.toString();
+    }
+
+    /**
+     * Answers {@code --help} (the usage) or {@code --version} on {@code out} and returns true; false
+     * when neither was asked for, and the command goes on.
+     */
+    boolean answeredHelpOrVersion(OutputStream out, Supplier<String> usage) {
+        if (has(HELP)) {
+            print(out, usage.get());
+            return true;
+        }
+        if (has(VERSION)) {
+            print(out, VersionInfo.line() + "\n");
+            return true;
+        }
+        return false;
     }
 
     /** Help or version text on standard output. */

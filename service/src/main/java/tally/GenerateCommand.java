@@ -47,12 +47,7 @@ public final class GenerateCommand {
         Path out;
         try {
             CommandArgs cli = CommandArgs.parse(OPTIONS, Map.of(), args);
-            if (cli.has(CommandArgs.HELP)) {
-                CommandArgs.print(stdout, usage());
-                return 0;
-            }
-            if (cli.has(CommandArgs.VERSION)) {
-                CommandArgs.print(stdout, VersionInfo.line() + "\n");
+            if (cli.answeredHelpOrVersion(stdout, GenerateCommand::usage)) {
                 return 0;
             }
             bytes = parseSize(cli.string(SIZE));

@@ -114,12 +114,7 @@ public final class Main {
         ServerConfig config;
         try {
             CommandArgs cli = CommandArgs.parse(OPTIONS, env, args);
-            if (cli.has(CommandArgs.HELP)) {
-                CommandArgs.print(stdout, usage());
-                return 0;
-            }
-            if (cli.has(CommandArgs.VERSION)) {
-                CommandArgs.print(stdout, VersionInfo.line() + "\n");
+            if (cli.answeredHelpOrVersion(stdout, Main::usage)) {
                 return 0;
             }
             config = serverConfig(cli);

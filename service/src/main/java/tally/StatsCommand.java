@@ -83,12 +83,7 @@ public final class StatsCommand {
         JobConfig config;
         try {
             CommandArgs cli = CommandArgs.parse(OPTIONS, Map.of(), args);
-            if (cli.has(CommandArgs.HELP)) {
-                CommandArgs.print(stdout, usage());
-                return 0;
-            }
-            if (cli.has(CommandArgs.VERSION)) {
-                CommandArgs.print(stdout, VersionInfo.line() + "\n");
+            if (cli.answeredHelpOrVersion(stdout, StatsCommand::usage)) {
                 return 0;
             }
             input = "-".equals(cli.required(FILE)) ? null : cli.path(FILE);

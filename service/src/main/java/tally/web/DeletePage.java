@@ -6,7 +6,6 @@ import io.undertow.util.StatusCodes;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import tally.store.DatasetIds;
 import tally.store.DatasetMeta;
 import tally.store.DatasetStore;
 
@@ -28,10 +27,8 @@ public final class DeletePage implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) {
-        String id = PageResponse.param(exchange, "id");
-        Optional<DatasetMeta> found = DatasetIds.isValid(id) ? store.find(id) : Optional.empty();
+        Optional<DatasetMeta> found = PageResponse.datasetOrNotFound(exchange, store, layout);
         if (found.isEmpty()) {
-            PageResponse.noSuchDataset(exchange, layout, id);
             return;
         }
         DatasetMeta meta = found.get();

@@ -5,6 +5,10 @@ import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import java.util.Deque;
 import java.util.Map;
+import java.util.Optional;
+import tally.store.DatasetIds;
+import tally.store.DatasetMeta;
+import tally.store.DatasetStore;
 
 /** Reads page parameters; ends an exchange with a page or a redirect. Pages carry CSRF tokens, so no cache may keep them. */
 final class PageResponse {
@@ -34,6 +38,19 @@ final class PageResponse {
     }
 
     /** The page for an id that names no dataset (never was, or deleted since). */
+    /**
+     * The dataset the {@code id} path parameter names, or empty once a "No such dataset" page has
+     * answered (an id that cannot be one is not looked up).
+     */
+    static Optional<DatasetMeta> datasetOrNotFound(HttpServerExchange exchange, DatasetStore store, Layout layout) {
+        String id = param(exchange, "id");
+        Optional<DatasetMeta> found = DatasetIds.isValid(id) ? store.find(id) : Optional.empty();
+        if (found.isEmpty()) {
+            noSuchDataset(exchange, layout, id);
+        }
+        return found;
+    }
+
     static void noSuchDataset(HttpServerExchange exchange, Layout layout, String id) {
         html(exchange, StatusCodes.NOT_FOUND, layout.page("Not found", "message.html", Map.of(
                 "isError", true, "heading", "No such dataset",

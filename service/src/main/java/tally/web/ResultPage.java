@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import tally.job.Counters;
 import tally.job.Summary;
-import tally.store.DatasetIds;
 import tally.store.DatasetMeta;
 import tally.store.DatasetStatus;
 import tally.store.DatasetStore;
@@ -46,10 +45,8 @@ public final class ResultPage implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws JsonProcessingException {
-        String id = PageResponse.param(exchange, "id");
-        Optional<DatasetMeta> found = DatasetIds.isValid(id) ? store.find(id) : Optional.empty();
+        Optional<DatasetMeta> found = PageResponse.datasetOrNotFound(exchange, store, layout);
         if (found.isEmpty()) {
-            PageResponse.noSuchDataset(exchange, layout, id);
             return;
         }
         DatasetMeta meta = found.get();
