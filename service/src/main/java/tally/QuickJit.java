@@ -2,6 +2,7 @@ package tally;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +24,10 @@ import java.util.Optional;
  * the same command line plus that option (and the class-data archive beside the jar, when there is
  * one and the command line names none): about 0.15 s, paid only when it saves more. Nothing happens
  * when the user chose a compiler option, the input is standard input or gzip (its size says little
- * about the work), or the JDK cannot tell this process's command line (it tells none past about 4 KiB).
+ * about the work), or this process's command line cannot be known.
+ *
+ * <p>The first JVM does as little as it can before it starts the second: its 0.13 s from start to
+ * the second JVM's start are all overhead.
  */
 final class QuickJit {
     /** Below this many bytes the second JVM's start costs more than C1 saves. */
@@ -57,7 +61,10 @@ final class QuickJit {
                 }
             }
         }
-        boolean hasArchive = jvmAndMainArguments.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile"));
+        boolean hasArchive = false;
+        for (String argument : jvmAndMainArguments) {
+            hasArchive |= argument.startsWith("-XX:SharedArchiveFile");
+        }
         List<String> line = new ArrayList<>();
         line.add(command);
         line.add(C1_ONLY);
@@ -72,11 +79,62 @@ final class QuickJit {
         return Optional.of(line);
     }
 
+    /**
+     * This JVM's arguments after the program name, as it was started: from /proc/self/cmdline where
+     * there is one (a file read; {@link ProcessHandle.Info} starts a thread pool and several lambdas
+     * first, about 30 ms here, and on Linux reports nothing past 4 KiB of command line), else from
+     * {@link ProcessHandle}.
+     */
+    static Optional<List<String>> ownArguments() {
+        Path cmdline = Path.of("/proc/self/cmdline");
+        if (Files.isReadable(cmdline)) {
+            try {
+                return Optional.of(splitCmdline(Files.readAllBytes(cmdline), nativeCharset()));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+        Optional<String[]> arguments = ProcessHandle.current().info().arguments();
+        return arguments.map(List::of);
+    }
+
+    /** The arguments after the first in a NUL-terminated list (an empty argument stays one). */
+    static List<String> splitCmdline(byte[] raw, Charset charset) {
+        List<String> arguments = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < raw.length; i++) {
+            if (raw[i] == 0) {
+                arguments.add(new String(raw, start, i - start, charset));
+                start = i + 1;
+            }
+        }
+        if (start < raw.length) {
+            arguments.add(new String(raw, start, raw.length - start, charset));
+        }
+        return arguments.isEmpty() ? arguments : arguments.subList(1, arguments.size());
+    }
+
+    /** The charset the JVM decodes its own arguments and file names with. */
+    private static Charset nativeCharset() {
+        try {
+            return Charset.forName(System.getProperty("sun.jnu.encoding", Charset.defaultCharset().name()));
+        } catch (IllegalArgumentException e) {
+            return Charset.defaultCharset();
+        }
+    }
+
     /** Starts the second JVM with this one's standard streams and returns its exit code. */
     static int run(List<String> command) throws IOException {
         Process child = new ProcessBuilder(command).inheritIO().start();
         // Ctrl-C reaches both JVMs; a TERM sent to this one alone must not leave the other running.
-        Thread stop = new Thread(child::destroy, "tally-stop-stats");
+        // A class, not a lambda: this JVM has no archive of its own classes, and a lambda's first use
+        // costs milliseconds of class spinning here.
+        Thread stop = new Thread("tally-stop-stats") {
+            @Override
+            public void run() {
+                child.destroy();
+            }
+        };
         Runtime.getRuntime().addShutdownHook(stop);
         try {
             return child.waitFor();

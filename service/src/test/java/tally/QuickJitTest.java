@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,6 +92,25 @@ class QuickJitTest {
             assertThat(QuickJit.relaunchCommand(JAVA, args, input, null)).as(option).isEmpty();
         }
         assertThat(QuickJit.relaunchCommand(null, JAR_ARGS, input, null)).isEmpty();
+    }
+
+    @Test
+    void the_command_line_as_the_os_keeps_it_gives_every_argument_after_the_program_empty_ones_too() {
+        byte[] raw = "java\0-Xmx1g\0\0-jar\0tést.jar\0".getBytes(StandardCharsets.UTF_8);
+
+        assertThat(QuickJit.splitCmdline(raw, StandardCharsets.UTF_8)).containsExactly("-Xmx1g", "", "-jar", "tést.jar");
+        assertThat(QuickJit.splitCmdline("java\0stats\0last".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))
+                .as("no NUL after the last").containsExactly("stats", "last");
+        assertThat(QuickJit.splitCmdline(new byte[0], StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void this_jvms_own_arguments_include_its_options_and_main_class() {
+        List<String> jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments();
+
+        List<String> own = QuickJit.ownArguments().orElseThrow();
+
+        assertThat(own).containsAll(jvmOptions).hasSizeGreaterThan(jvmOptions.size());
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,10 +32,20 @@ final class RowSorter implements Closeable {
     private static final int IO_BUFFER = 1 << 16;
     /** Runs this short are sorted by insertion before merging starts. */
     private static final int INSERTION_RUN = 16;
+    /** Below this many rows a second thread's start and the final merge are not worth it. */
+    private static final int PARALLEL_FROM_ROWS = 1 << 14;
+    /**
+     * Rows per call in the loops that run once per job, after the input (sorting, merging): under C1
+     * alone a long loop runs interpreted for its first 60,000 rounds before it is compiled on the
+     * stack, while a method called once per step is compiled after a few hundred calls.
+     */
+    private static final int STEP = 64;
 
     private final long memoryBytes;
     private final int pageSize;
     private final Path spillDir;
+    /** From this many rows, an in-memory sort and write runs on two threads ({@link HalvesWriter}). */
+    private final int parallelFromRows;
     private byte[][] pages = new byte[16][];
     /** Pages in use; the last one is being filled. Pages after them are free for reuse. */
     private int pageCount;
@@ -44,12 +55,20 @@ final class RowSorter implements Closeable {
     private int[] meta = new int[5 * 1024];
     private int rows;
     private final List<Path> runs = new ArrayList<>();
-    /** While sorting: bytes every key starts with, and each row's next eight key bytes. */
+    /**
+     * How many bytes every key held starts with (all are compared with the first as they come).
+     * Ids tend to share a long prefix ({@code http://delicious.com/url/}): comparing the eight bytes
+     * that follow it, as one unsigned long, settles most comparisons at once.
+     */
     private int commonPrefix;
-    private long[] prefixes;
 
     RowSorter(long memoryBytes, Path spillDir) {
+        this(memoryBytes, spillDir, Runtime.getRuntime().availableProcessors() > 1 ? PARALLEL_FROM_ROWS : Integer.MAX_VALUE);
+    }
+
+    RowSorter(long memoryBytes, Path spillDir, int parallelFromRows) {
         this.memoryBytes = memoryBytes;
+        this.parallelFromRows = parallelFromRows;
         this.pageSize = (int) Math.min(MAX_PAGE_BYTES, Math.max(1024, memoryBytes / 8));
         this.spillDir = spillDir;
     }
@@ -60,6 +79,15 @@ final class RowSorter implements Closeable {
         int need = rowLen + (keyIsPrefix ? 0 : keyLen);
         if (rows > 0 && pageBytes + need + (long) (rows + 1) * ROW_OVERHEAD > memoryBytes) {
             spill();
+        }
+        if (rows == 0) {
+            commonPrefix = keyLen;
+        } else if (commonPrefix > 0) {
+            int mismatch = Arrays.mismatch(pages[meta[0]], meta[1], meta[1] + commonPrefix,
+                    key, keyOff, keyOff + Math.min(commonPrefix, keyLen));
+            if (mismatch >= 0) {
+                commonPrefix = mismatch;
+            }
         }
         byte[] page = pageFor(need);
         if (5 * rows + 5 > meta.length) {
@@ -108,25 +136,15 @@ final class RowSorter implements Closeable {
     /** Writes every row's bytes in key order. */
     void writeSorted(OutputStream out) throws IOException {
         if (runs.isEmpty()) {
-            int[] order = sortedOrder();
-            byte[] buf = new byte[1 << 20];
-            int n = 0;
-            for (int i : order) {
-                byte[] page = pages[meta[5 * i]];
-                int off = meta[5 * i + 3];
-                int len = meta[5 * i + 4];
-                if (n + len > buf.length) {
-                    out.write(buf, 0, n);
-                    n = 0;
-                }
-                if (len > buf.length) {
-                    out.write(page, off, len);
-                } else {
-                    System.arraycopy(page, off, buf, n, len);
-                    n += len;
-                }
+            if (rows >= parallelFromRows && pageBytes + (long) rows * ROW_OVERHEAD + pageBytes / 2 <= memoryBytes) {
+                new HalvesWriter().write(out);
+            } else {
+                Order order = new Order(rows);
+                order.sort(0, rows);
+                BufferedRows all = new BufferedRows(out);
+                mergeInto(order, 0, rows, rows, rows, all);
+                all.flush();
             }
-            out.write(buf, 0, n);
             out.flush();
             return;
         }
@@ -242,88 +260,154 @@ final class RowSorter implements Closeable {
     }
 
     private int[] sortedOrder() {
-        int[] order = new int[rows];
-        for (int i = 0; i < rows; i++) {
-            order[i] = i;
-        }
-        prepareKeyPrefixes();
-        mergeSort(order, new int[rows], 0, rows);
-        prefixes = null;
-        return order;
+        Order order = new Order(rows);
+        order.sort(0, rows);
+        return order.row;
     }
 
     /**
-     * Ids tend to share a long prefix ({@code http://delicious.com/url/}): comparing the eight bytes
-     * that follow the common prefix, as one unsigned long, settles most comparisons at once.
+     * Row indices being sorted, each with its key's eight bytes after {@link #commonPrefix} (zero
+     * padded) as an unsigned long beside it: the sort and the merges read both in sequence, where
+     * looking the prefix up by row index missed the cache on almost every comparison.
      */
-    private void prepareKeyPrefixes() {
-        int common = rows == 0 ? 0 : meta[2];
-        byte[] first = rows == 0 ? null : pages[meta[0]];
-        for (int i = 1; i < rows && common > 0; i++) {
-            int m = 5 * i;
-            int mismatch = Arrays.mismatch(first, meta[1], meta[1] + common,
-                    pages[meta[m]], meta[m + 1], meta[m + 1] + Math.min(common, meta[m + 2]));
-            if (mismatch >= 0) {
-                common = mismatch;
-            }
-        }
-        commonPrefix = common;
-        prefixes = new long[rows];
-        for (int i = 0; i < rows; i++) {
-            byte[] page = pages[meta[5 * i]];
-            int off = meta[5 * i + 1] + common;
-            int n = Math.min(8, meta[5 * i + 2] - common);
-            long prefix = 0;
-            for (int k = 0; k < 8; k++) {
-                prefix = prefix << 8 | (k < n ? page[off + k] & 0xFF : 0);
-            }
-            prefixes[i] = prefix;
-        }
-    }
+    private final class Order {
+        final int[] row;
+        final long[] key;
+        private final int[] tmpRow;
+        private final long[] tmpKey;
 
-    /**
-     * Stable merge sort of row indices, bottom-up: runs of {@link #INSERTION_RUN} sorted by insertion,
-     * then merged in passes of doubling width. Loops rather than recursion because the sort runs once,
-     * at the end, usually before the JIT has compiled it: C2 inlined the recursive version into
-     * itself and compiled it three times (26, 17 and 15 KB of code, 0.13 s of a 206 MB `stats` run).
-     */
-    private void mergeSort(int[] a, int[] tmp, int from, int to) {
-        for (int lo = from; lo < to; lo += INSERTION_RUN) {
-            int hi = Math.min(lo + INSERTION_RUN, to);
+        Order(int n) {
+            row = new int[n];
+            key = new long[n];
+            tmpRow = new int[n];
+            tmpKey = new long[n];
+        }
+
+        /** Sorts rows {@code from..to-1} into positions {@code [from, to)}, stably. */
+        void sort(int from, int to) {
+            for (int i = from; i < to; i += STEP) {
+                fillStep(i, Math.min(i + STEP, to));
+            }
+            for (int lo = from; lo < to; lo += INSERTION_RUN) {
+                insertionSort(lo, Math.min(lo + INSERTION_RUN, to));
+            }
+            // Bottom-up: loops rather than recursion, because the sort runs once, at the end, usually
+            // before the JIT compiled it (C2 compiled a recursive version three times over).
+            boolean inTmp = false;
+            for (int width = INSERTION_RUN; width < to - from; width *= 2) {
+                int[] srcRow = inTmp ? tmpRow : row;
+                long[] srcKey = inTmp ? tmpKey : key;
+                int[] dstRow = inTmp ? row : tmpRow;
+                long[] dstKey = inTmp ? key : tmpKey;
+                for (int lo = from; lo < to; lo += 2 * width) {
+                    mergeRuns(srcRow, srcKey, dstRow, dstKey, lo, Math.min(lo + width, to), Math.min(lo + 2 * width, to));
+                }
+                inTmp = !inTmp;
+            }
+            if (inTmp) {
+                System.arraycopy(tmpRow, from, row, from, to - from);
+                System.arraycopy(tmpKey, from, key, from, to - from);
+            }
+        }
+
+        private void fillStep(int from, int to) {
+            int common = commonPrefix;
+            for (int i = from; i < to; i++) {
+                row[i] = i;
+                byte[] page = pages[meta[5 * i]];
+                int off = meta[5 * i + 1] + common;
+                int n = Math.min(8, meta[5 * i + 2] - common);
+                long prefix = 0;
+                for (int k = 0; k < 8; k++) {
+                    prefix = prefix << 8 | (k < n ? page[off + k] & 0xFF : 0);
+                }
+                key[i] = prefix;
+            }
+        }
+
+        private void insertionSort(int lo, int hi) {
             for (int i = lo + 1; i < hi; i++) {
-                int x = a[i];
+                int x = row[i];
+                long kx = key[i];
                 int j = i - 1;
-                while (j >= lo && compare(a[j], x) > 0) {
-                    a[j + 1] = a[j];
+                while (j >= lo && compare(key[j], row[j], kx, x) > 0) {
+                    row[j + 1] = row[j];
+                    key[j + 1] = key[j];
                     j--;
                 }
-                a[j + 1] = x;
+                row[j + 1] = x;
+                key[j + 1] = kx;
             }
         }
-        int[] src = a;
-        int[] dst = tmp;
-        for (int width = INSERTION_RUN; width < to - from; width *= 2) {
-            for (int lo = from; lo < to; lo += 2 * width) {
-                int mid = Math.min(lo + width, to);
-                int hi = Math.min(lo + 2 * width, to);
-                int i = lo;
-                int j = mid;
-                for (int k = lo; k < hi; k++) {
-                    // <= keeps the left run's row first on equal keys: the sort is stable.
-                    dst[k] = j >= hi || (i < mid && compare(src[i], src[j]) <= 0) ? src[i++] : src[j++];
-                }
+
+        /** Merges the sorted runs {@code [lo, mid)} and {@code [mid, hi)} of src into dst. */
+        private void mergeRuns(int[] srcRow, long[] srcKey, int[] dstRow, long[] dstKey, int lo, int mid, int hi) {
+            int i = lo;
+            int j = mid;
+            for (int k = lo; k < hi; k++) {
+                // <= keeps the left run's row first on equal key: the sort is stable.
+                boolean left = j >= hi || (i < mid && compare(srcKey[i], srcRow[i], srcKey[j], srcRow[j]) <= 0);
+                int from = left ? i++ : j++;
+                dstRow[k] = srcRow[from];
+                dstKey[k] = srcKey[from];
             }
-            int[] swap = src;
-            src = dst;
-            dst = swap;
         }
-        if (src != a) {
-            System.arraycopy(src, from, a, from, to - from);
+
+        /** Whether the row at position {@code i} comes after the one at {@code j}: by key, then input order. */
+        int compareAt(int i, int j) {
+            return compare(key[i], row[i], key[j], row[j]);
         }
     }
 
-    private int compare(int x, int y) {
-        int c = Long.compareUnsigned(prefixes[x], prefixes[y]);
+    /**
+     * Merges the sorted index ranges {@code order[a, aEnd)} and {@code order[b, bEnd)} (the first
+     * holding earlier rows, so it wins ties) and hands each row's bytes to {@code sink} in order.
+     */
+    private void mergeInto(Order order, int a, int aEnd, int b, int bEnd, RowBytes sink) throws IOException {
+        int i = a;
+        int j = b;
+        while (i < aEnd || j < bEnd) {
+            long next = mergeStep(order, i, aEnd, j, bEnd, sink);
+            i = (int) (next >>> 32);
+            j = (int) next;
+        }
+    }
+
+    /** Up to {@link #STEP} rows of {@link #mergeInto}; returns where both ranges got to, packed in a long. */
+    private long mergeStep(Order order, int a, int aEnd, int b, int bEnd, RowBytes sink) throws IOException {
+        int[] sorted = order.row;
+        int i = a;
+        int j = b;
+        for (int n = 0; n < STEP && (i < aEnd || j < bEnd); n++) {
+            int r = j >= bEnd || (i < aEnd && order.compareAt(i, j) <= 0) ? sorted[i++] : sorted[j++];
+            sink.put(pages[meta[5 * r]], meta[5 * r + 3], meta[5 * r + 4]);
+        }
+        return (long) i << 32 | j;
+    }
+
+    /**
+     * How many of the first {@code k} rows of the stable merge of the sorted ranges {@code order[a,
+     * a + aLen)} and {@code order[b, b + bLen)} come from the first: a binary search over the merge
+     * path, so that two threads can each write one part of the merge.
+     */
+    private int mergeSplit(Order order, int a, int aLen, int b, int bLen, int k) {
+        int lo = Math.max(0, k - bLen);
+        int hi = Math.min(k, aLen);
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            // Does the first range's row at mid come before the second's row at k - mid - 1?
+            if (order.compareAt(a + mid, b + k - mid - 1) <= 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** Rows x and y by key, given their key prefixes kx and ky (see {@link Order}). */
+    private int compare(long kx, int x, long ky, int y) {
+        int c = Long.compareUnsigned(kx, ky);
         if (c != 0) {
             return c;
         }
@@ -334,6 +418,163 @@ final class RowSorter implements Closeable {
         int skip = commonPrefix;
         return Arrays.compareUnsigned(pages[meta[mx]], meta[mx + 1] + skip, meta[mx + 1] + meta[mx + 2],
                 pages[meta[my]], meta[my + 1] + skip, meta[my + 1] + meta[my + 2]);
+    }
+
+    /**
+     * The in-memory sort and write on two threads (SPEC order unchanged): each thread sorts half of
+     * the rows; then one writes the first half of the merged order to the output while the other
+     * copies the second half into memory, written right after. Nothing else runs between the end of
+     * the input and the last row written, so on two cores this part was the one left on a single core.
+     */
+    private final class HalvesWriter {
+        private final Order order = new Order(rows);
+        private final int half = rows / 2;
+
+        void write(OutputStream out) throws IOException {
+            // Anonymous classes rather than lambdas: a lambda's first call spins a class at run time,
+            // milliseconds each while the JIT is busy, and these run once per job.
+            inParallel(new Part() {
+                @Override
+                void work() {
+                    order.sort(half, rows);
+                }
+            }, new Part() {
+                @Override
+                void work() {
+                    order.sort(0, half);
+                }
+            });
+            int k = rows / 2;
+            int fromLower = mergeSplit(order, 0, half, half, rows - half, k);
+            int fromUpper = k - fromLower;
+            ChunkedRows upper = new ChunkedRows();
+            inParallel(new Part() {
+                @Override
+                void work() throws IOException {
+                    mergeInto(order, fromLower, half, half + fromUpper, rows, upper);
+                }
+            }, new Part() {
+                @Override
+                void work() throws IOException {
+                    BufferedRows lower = new BufferedRows(out);
+                    mergeInto(order, 0, fromLower, half, half + fromUpper, lower);
+                    lower.flush();
+                }
+            });
+            upper.writeTo(out);
+        }
+
+    }
+
+    /** Runs {@code other} on a new thread and {@code own} on this one; returns once both are done. */
+    private static void inParallel(Part other, Part own) throws IOException {
+        Thread thread = new Thread(other, "tally-rows");
+        thread.setDaemon(true);
+        thread.start();
+        own.run();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while sorting rows");
+        }
+        own.rethrow();
+        other.rethrow();
+    }
+
+    /** One thread's share of {@link HalvesWriter}'s work, and what it threw. */
+    private abstract static class Part implements Runnable {
+        private Throwable failure;
+
+        abstract void work() throws IOException;
+
+        @Override
+        public final void run() {
+            try {
+                work();
+            } catch (IOException | RuntimeException | Error e) {
+                failure = e;
+            }
+        }
+
+        void rethrow() throws IOException {
+            if (failure instanceof IOException io) {
+                throw io;
+            }
+            if (failure instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (failure instanceof Error error) {
+                throw error;
+            }
+        }
+    }
+
+    /** Where {@link #mergeInto} puts each row's bytes. */
+    @FunctionalInterface
+    private interface RowBytes {
+        void put(byte[] b, int off, int len) throws IOException;
+    }
+
+    /** Rows gathered into 1 MiB writes: one write per row would be a system call per row. */
+    private static final class BufferedRows implements RowBytes {
+        private final OutputStream out;
+        private final byte[] buf = new byte[1 << 20];
+        private int n;
+
+        BufferedRows(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void put(byte[] b, int off, int len) throws IOException {
+            if (n + len > buf.length) {
+                flush();
+            }
+            if (len > buf.length) {
+                out.write(b, off, len);
+            } else {
+                System.arraycopy(b, off, buf, n, len);
+                n += len;
+            }
+        }
+
+        void flush() throws IOException {
+            out.write(buf, 0, n);
+            n = 0;
+        }
+    }
+
+    /** Rows copied into 1 MiB arrays, to be written once the rows before them are. */
+    private static final class ChunkedRows implements RowBytes {
+        private final List<byte[]> full = new ArrayList<>();
+        private byte[] chunk = new byte[1 << 20];
+        private int n;
+
+        @Override
+        public void put(byte[] b, int off, int len) {
+            int p = off;
+            int left = len;
+            while (left > 0) {
+                if (n == chunk.length) {
+                    full.add(chunk);
+                    chunk = new byte[chunk.length];
+                    n = 0;
+                }
+                int k = Math.min(left, chunk.length - n);
+                System.arraycopy(b, p, chunk, n, k);
+                n += k;
+                p += k;
+                left -= k;
+            }
+        }
+
+        void writeTo(OutputStream out) throws IOException {
+            for (byte[] c : full) {
+                out.write(c);
+            }
+            out.write(chunk, 0, n);
+        }
     }
 
     /**
