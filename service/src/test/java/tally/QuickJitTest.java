@@ -46,10 +46,23 @@ class QuickJitTest {
 
         Optional<List<String>> command = QuickJit.relaunchCommand(JAVA, JAR_ARGS, input, archive);
 
-        List<String> expected = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-Dtally.quickJit=true",
-                "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off,cds+dynamic=off"));
+        List<String> expected = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC",
+                "-Dtally.quickJit=true", "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off,cds+dynamic=off"));
         expected.addAll(JAR_ARGS);
         assertThat(command).contains(expected);
+    }
+
+    @Test
+    void a_collector_named_on_the_command_line_is_the_one_the_second_jvm_uses() throws IOException {
+        Path input = sized("in.jsonl", QuickJit.MIN_BYTES);
+
+        for (String collector : List.of("-XX:+UseG1GC", "-XX:+UseSerialGC", "-XX:+UseZGC", "-XX:-UseParallelGC")) {
+            List<String> args = List.of(collector, "-jar", "tally.jar", "stats", "in.jsonl");
+
+            assertThat(QuickJit.relaunchCommand(JAVA, args, input, null).orElseThrow()).as(collector)
+                    .containsOnlyOnce(collector)
+                    .doesNotContain("-XX:+UseParallelGC");
+        }
     }
 
     @Test
@@ -140,7 +153,7 @@ class QuickJitTest {
 
     /**
      * A real process: the JVM the user started prints its flags, then so does the one it starts. Only
-     * the second has TieredStopAtLevel=1, and the rows are the job's.
+     * the second has TieredStopAtLevel=1 and the throughput collector, and the rows are the job's.
      */
     @Test
     void stats_of_a_file_from_the_command_line_runs_in_a_c1_only_jvm() throws Exception {
@@ -161,6 +174,10 @@ class QuickJitTest {
                 .filteredOn(line -> line.contains(" TieredStopAtLevel "))
                 .hasSize(2)
                 .anyMatch(line -> line.matches(".*= 1 .*command line.*"));
+        assertThat(Files.readAllLines(dir.resolve("out.txt")))
+                .filteredOn(line -> line.contains(" UseParallelGC "))
+                .hasSize(2)
+                .anyMatch(line -> line.matches(".*= true .*command line.*"));
         assertThat(Files.readAllBytes(rows)).isEqualTo(Files.readAllBytes(inProcess));
     }
 }
