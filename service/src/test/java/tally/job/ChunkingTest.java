@@ -73,6 +73,34 @@ class ChunkingTest {
     }
 
     @Test
+    void reading_a_stream_into_the_blocks_gives_what_accept_gives_over_long_lines_too() throws Exception {
+        // Over-long lines (the cap is 4 KiB here) that end inside a later read, and one at the very end.
+        StringBuilder text = new StringBuilder(new String(RowOrderTest.generated(6, 300_000), UTF_8));
+        text.insert(text.indexOf("\n", 100_000) + 1, "{\"x\": \"" + "a".repeat(50_000) + "\"}\n");
+        text.append("{\"y\": \"").append("b".repeat(9_000));
+        byte[] input = text.toString().getBytes(UTF_8);
+        JobConfig config = new JobConfig(4096, JobConfig.DEFAULT_SORT_MEMORY_BYTES).withThreads(2);
+        JobRun accepted = JobRun.of(input, config, 1000, spill);
+        SplittableRandom random = new SplittableRandom(12);
+
+        try (TagStatsJob job = new TagStatsJob(config, spill)) {
+            // A stream that returns short reads of random sizes, as pipes and gzip do.
+            job.acceptAll(new java.io.ByteArrayInputStream(input) {
+                @Override
+                public synchronized int read(byte[] b, int off, int len) {
+                    return super.read(b, off, Math.min(len, random.nextInt(1, 70_000)));
+                }
+            });
+            java.io.ByteArrayOutputStream rows = new java.io.ByteArrayOutputStream();
+            JobResult result = job.finish(rows);
+
+            assertThat(rows.toByteArray()).isEqualTo(accepted.rows());
+            assertThat(result).isEqualTo(accepted.result());
+            assertThat(result.counters().skippedByReason().tooLong()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void one_parsing_thread_and_several_give_the_same_output() {
         byte[] input = RowOrderTest.generated(8, 3_000_000);
         JobRun one = JobRun.of(input, JobConfig.defaults().withThreads(1), 1 << 20, spill);
