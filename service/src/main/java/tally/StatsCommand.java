@@ -36,7 +36,7 @@ public final class StatsCommand {
 
     private static final Option FILE = Option.parameter("FILE", "JSON lines to read; - reads standard input");
     private static final Option OUT = Option.value("--out", "FILE",
-            "Where the rows go, sorted by id; - is standard output").withDefault("-");
+            "Where the rows go, sorted by id (emptied as the run starts); - is standard output").withDefault("-");
     private static final Option SUMMARY = Option.value("--summary", "FILE",
             "Where the summary JSON goes (not written if absent)");
     private static final Option HEADER = Option.flag(null, "--header", "Write the column names as the first line");
@@ -132,6 +132,10 @@ public final class StatsCommand {
         // deletes): a directory of its own would be named by SecureRandom, whose start-up took
         // 20 ms of a one-second run.
         Path spill = spillDir == null ? Path.of(System.getProperty("java.io.tmpdir")) : spillDir;
+        if (!Files.isDirectory(spill)) {
+            // Said now rather than when the rows first spill, perhaps minutes into the run.
+            throw new IOException("no such spill directory: " + spill);
+        }
         try (TagStatsJob job = new TagStatsJob(config, spill); InputStream in = decompressed(open(input))) {
             // Opening the output empties a file already there, as a shell's redirection would: 15 ms
             // of kernel work for the rows of a 206 MB input, so it is done while the input is read.

@@ -140,6 +140,18 @@ class StatsCommandTest {
     }
 
     @Test
+    void a_missing_spill_directory_exits_1_before_any_output_is_made() throws IOException {
+        Path in = Files.write(dir.resolve("in.jsonl"), input);
+        Path rows = dir.resolve("rows.tsv");
+
+        int exit = stats(new byte[0], in.toString(), "--out", rows.toString(), "--spill-dir", dir.resolve("nope").toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(stderr.toString(UTF_8)).isEqualTo("tally stats: no such spill directory: " + dir.resolve("nope") + "\n");
+        assertThat(rows).doesNotExist();
+    }
+
+    @Test
     void a_truncated_gzip_file_exits_1() throws IOException {
         ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
         try (OutputStream gz = new GZIPOutputStream(gzipped)) {
