@@ -34,8 +34,9 @@ import java.util.Optional;
  * when the user chose a compiler option, the input is standard input or gzip (its size says little
  * about the work), or this process's command line cannot be known.
  *
- * <p>The first JVM does as little as it can before it starts the second: its 0.13 s from start to
- * the second JVM's start are all overhead.
+ * <p>The first JVM does as little as it can before it starts the second: the 0.14 s from its start
+ * to the second JVM's (0.08 s of it the JVM's own start, 40-55 ms inside {@code ProcessBuilder.start})
+ * are all overhead.
  */
 final class QuickJit {
     /** Below this many bytes the second JVM's start costs more than C1 saves. */
