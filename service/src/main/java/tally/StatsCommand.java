@@ -20,6 +20,7 @@ import java.util.concurrent.FutureTask;
 import java.util.zip.GZIPInputStream;
 import tally.CommandArgs.Option;
 import tally.CommandArgs.UsageException;
+import tally.job.Failures;
 import tally.job.JobConfig;
 import tally.job.SummaryJson;
 import tally.job.TagStatsJob;
@@ -197,16 +198,8 @@ public final class StatsCommand {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted");
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IOException(e.getCause());
+            Failures.rethrow(e.getCause());
+            throw new IOException(e);
         }
     }
 

@@ -501,15 +501,7 @@ final class RowSorter implements Closeable {
         }
 
         void rethrow() throws IOException {
-            if (failure instanceof IOException io) {
-                throw io;
-            }
-            if (failure instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (failure instanceof Error error) {
-                throw error;
-            }
+            Failures.rethrow(failure);
         }
     }
 

@@ -315,13 +315,8 @@ public final class TagStatsJob implements Closeable {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while parsing");
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new IOException(e.getCause());
+            Failures.rethrow(e.getCause());
+            throw new IOException(e);
         }
     }
 
