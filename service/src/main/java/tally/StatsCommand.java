@@ -140,13 +140,20 @@ public final class StatsCommand {
         try (TagStatsJob job = new TagStatsJob(config, spill); InputStream in = decompressed(open(input))) {
             // Opening the output empties a file already there, as a shell's redirection would: 15 ms
             // of kernel work for the rows of a 206 MB input, so it is done while the input is read.
+            // Not when the output is the input file (as `sort -o` allows): that one is read to its end first.
             FutureTask<OutputStream> rowsOut = new FutureTask<>(() -> out == null ? new KeptOpen(stdout)
                     : Files.newOutputStream(out));
-            start(rowsOut, "tally-stats-output");
+            boolean openedEarly = !isInputFile(out);
+            if (openedEarly) {
+                start(rowsOut, "tally-stats-output");
+            }
             boolean handedOver = false;
             try {
                 job.acceptAll(in);
                 job.endInput();
+                if (!openedEarly) {
+                    rowsOut.run();
+                }
                 // The summary needs only the totals and the rows only the sorter: the summary's figures
                 // and JSON (about 70 ms of a 206 MB run) are made on another thread while the rows are
                 // written. Into memory: the file is written only once the rows were, as before.
@@ -169,11 +176,16 @@ public final class StatsCommand {
                     Files.write(summary, await(summaryJson));
                 }
             } finally {
-                if (!handedOver) {
+                if (openedEarly && !handedOver) {
                     closeOnceOpened(rowsOut);
                 }
             }
         }
+    }
+
+    /** Whether {@code file} is the input file itself, by another name perhaps. */
+    private boolean isInputFile(Path file) throws IOException {
+        return file != null && input != null && Files.exists(file) && Files.isSameFile(input, file);
     }
 
     private static void start(Runnable task, String name) {

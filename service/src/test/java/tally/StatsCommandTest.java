@@ -140,6 +140,17 @@ class StatsCommandTest {
     }
 
     @Test
+    void the_input_file_may_be_the_output_too_and_is_read_whole_first() throws IOException {
+        Path in = Files.write(dir.resolve("in.jsonl"), input);
+        Path sameFile = Files.createLink(dir.resolve("also-in.jsonl"), in);
+
+        int exit = stats(new byte[0], in.toString(), "--out", sameFile.toString());
+
+        assertThat(exit).isZero();
+        assertThat(Files.readAllBytes(in)).isEqualTo(expectedRows);
+    }
+
+    @Test
     void a_missing_spill_directory_exits_1_before_any_output_is_made() throws IOException {
         Path in = Files.write(dir.resolve("in.jsonl"), input);
         Path rows = dir.resolve("rows.tsv");
