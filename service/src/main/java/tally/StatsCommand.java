@@ -183,9 +183,16 @@ public final class StatsCommand {
         }
     }
 
-    /** Whether {@code file} is the input file itself, by another name perhaps. */
-    private boolean isInputFile(Path file) throws IOException {
-        return file != null && input != null && Files.exists(file) && Files.isSameFile(input, file);
+    /** Whether {@code file} is the input file itself, by another name perhaps, or what standard input reads. */
+    private boolean isInputFile(Path file) {
+        if (file == null || !Files.exists(file)) {
+            return false;
+        }
+        try {
+            return Files.isSameFile(input == null ? Path.of("/dev/stdin") : input, file);
+        } catch (IOException e) {
+            return false; // standard input is a pipe or a terminal, or there is no /dev/stdin
+        }
     }
 
     private static void start(Runnable task, String name) {
