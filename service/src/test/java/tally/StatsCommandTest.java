@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -148,6 +149,21 @@ class StatsCommandTest {
 
         assertThat(exit).isZero();
         assertThat(Files.readAllBytes(in)).isEqualTo(expectedRows);
+    }
+
+    /** A real process: only there is standard input a file the output can be. */
+    @Test
+    void standard_input_read_from_the_output_file_is_read_whole_first() throws Exception {
+        Path file = Files.write(dir.resolve("in.jsonl"), input);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "tally.Main", "stats", "-",
+                "--out", file.toString()).redirectInput(file.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("out.txt").toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(p.exitValue()).as(Files.readString(dir.resolve("out.txt"))).isZero();
+        assertThat(Files.readAllBytes(file)).isEqualTo(expectedRows);
     }
 
     @Test
