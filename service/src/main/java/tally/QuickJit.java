@@ -164,7 +164,11 @@ final class QuickJit {
 
     private static boolean isSmallPlainFile(Path input) {
         try {
-            if (!Files.isRegularFile(input) || Files.size(input) < MIN_BYTES || Files.size(input) >= MAX_BYTES) {
+            if (!Files.isRegularFile(input)) {
+                return false;
+            }
+            long size = Files.size(input);
+            if (size < MIN_BYTES || size >= MAX_BYTES) {
                 return false;
             }
             try (InputStream in = new FileInputStream(input.toFile())) { // see ownArguments

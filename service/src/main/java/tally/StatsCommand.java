@@ -5,7 +5,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.PushbackInputStream;
@@ -15,7 +14,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.zip.GZIPInputStream;
 import tally.CommandArgs.Option;
@@ -166,14 +164,14 @@ public final class StatsCommand {
                     start(summaryJson, "tally-stats-summary");
                 }
                 handedOver = true;
-                try (OutputStream rows = await(rowsOut)) {
+                try (OutputStream rows = Failures.await(rowsOut, "opening the output")) {
                     if (header) {
                         rows.write(TagStatsJob.HEADER.getBytes(UTF_8));
                     }
                     job.writeRows(rows);
                 }
                 if (summary != null) {
-                    Files.write(summary, await(summaryJson));
+                    Files.write(summary, Failures.await(summaryJson, "making the summary"));
                 }
             } finally {
                 if (openedEarly && !handedOver) {
@@ -204,21 +202,9 @@ public final class StatsCommand {
     /** The run failed before the rows were written: the output, if it opened, is closed, not leaked. */
     private static void closeOnceOpened(FutureTask<OutputStream> rowsOut) {
         try {
-            await(rowsOut).close();
+            Failures.await(rowsOut, "opening the output").close();
         } catch (IOException | RuntimeException e) {
             // The run's own failure is the one to report.
-        }
-    }
-
-    private static <T> T await(FutureTask<T> task) throws IOException {
-        try {
-            return task.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted");
-        } catch (ExecutionException e) {
-            Failures.rethrow(e.getCause());
-            throw new IOException(e);
         }
     }
 

@@ -1,10 +1,29 @@
 package tally.job;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /** What a task on another thread threw, thrown again on the thread that waited for it. */
 public final class Failures {
     private Failures() {
+    }
+
+    /**
+     * The task's result once it is done; what it threw is thrown here ({@link #rethrow}), and an
+     * interrupt while waiting becomes an InterruptedIOException saying what was awaited.
+     */
+    public static <T> T await(Future<T> task, String what) throws IOException {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while " + what);
+        } catch (ExecutionException e) {
+            rethrow(e.getCause());
+            throw new IOException(e);
+        }
     }
 
     /**

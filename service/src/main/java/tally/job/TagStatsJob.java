@@ -3,14 +3,12 @@ package tally.job;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -309,15 +307,7 @@ public final class TagStatsJob implements Closeable {
     }
 
     private static BlockResult await(Future<BlockResult> future) throws IOException {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while parsing");
-        } catch (ExecutionException e) {
-            Failures.rethrow(e.getCause());
-            throw new IOException(e);
-        }
+        return Failures.await(future, "parsing");
     }
 
     private ExecutorService workers() {

@@ -23,6 +23,20 @@ class FailuresTest {
     }
 
     @Test
+    void awaiting_a_task_gives_its_result_or_throws_what_it_threw() throws Exception {
+        IOException io = new IOException("disk full");
+        java.util.concurrent.FutureTask<String> done = new java.util.concurrent.FutureTask<>(() -> "rows");
+        java.util.concurrent.FutureTask<String> failed = new java.util.concurrent.FutureTask<>(() -> {
+            throw io;
+        });
+        done.run();
+        failed.run();
+
+        org.assertj.core.api.Assertions.assertThat(Failures.await(done, "writing")).isEqualTo("rows");
+        assertThatThrownBy(() -> Failures.await(failed, "writing")).isSameAs(io);
+    }
+
+    @Test
     void any_other_checked_failure_is_wrapped_in_an_io_exception_and_no_failure_throws_nothing() {
         Exception other = new Exception("odd");
 

@@ -205,14 +205,18 @@ class WebUiTest {
         return id;
     }
 
+    /** From the list page, the dataset's delete button, to its confirmation page. */
+    private void openDeleteConfirmation(String id) {
+        driver().get(url("/datasets"));
+        driver().findElement(By.cssSelector("tr[data-id='" + id + "'] .danger")).click();
+        browser.waitUpTo(10).until(ExpectedConditions.urlContains("/datasets/" + id + "/delete"));
+    }
+
     @Test
     void deleting_from_the_list_page_asks_first_then_removes_the_dataset() throws Exception {
         String id = storeSmallDataset("to-delete-");
 
-        driver().get(url("/datasets"));
-        driver().findElement(By.cssSelector("tr[data-id='" + id + "'] .danger")).click();
-
-        browser.waitUpTo(10).until(ExpectedConditions.urlContains("/datasets/" + id + "/delete"));
+        openDeleteConfirmation(id);
         assertThat(driver().findElement(By.tagName("h1")).getText()).isEqualTo("Delete “Old data”?");
         assertThat(http.send(HttpRequest.newBuilder(server.baseUri().resolve("/api/datasets/" + id)).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).as("nothing deleted before confirming").isEqualTo(200);
@@ -230,9 +234,7 @@ class WebUiTest {
     void keeping_the_dataset_on_the_confirmation_page_deletes_nothing() throws Exception {
         String id = storeSmallDataset("to-keep-");
 
-        driver().get(url("/datasets"));
-        driver().findElement(By.cssSelector("tr[data-id='" + id + "'] .danger")).click();
-        browser.waitUpTo(10).until(ExpectedConditions.urlContains("/datasets/" + id + "/delete"));
+        openDeleteConfirmation(id);
         driver().findElement(By.id("keep")).click();
 
         browser.waitUpTo(10).until(ExpectedConditions.urlMatches(".*/datasets$"));
