@@ -97,7 +97,7 @@ public final class Main {
             // Not run from a jar file: no archive to offer.
         }
         return QuickJit.relaunchCommand(Path.of(System.getProperty("java.home"), "bin", "java").toString(), arguments.get(),
-                StatsCommand.inputFile(Arrays.copyOfRange(args, 1, args.length)), archive);
+                StatsCommand.inputFile(Arrays.copyOfRange(args, 1, args.length)), archive, Runtime.getRuntime().maxMemory());
     }
 
     /** Runs a command line and returns its exit code; serving returns only once the server has stopped. */

@@ -25,7 +25,9 @@ import tally.sample.BookmarkGenerator;
 @Tag("unit")
 class QuickJitTest {
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    private static final List<String> JAR_ARGS = List.of("-Xmx256m", "-jar", "tally.jar", "stats", "in.jsonl");
+    private static final List<String> JAR_ARGS = List.of("-Dtally.x=y", "-jar", "tally.jar", "stats", "in.jsonl");
+    /** The heap limit of a JVM on a machine with 24 GB: a quarter of it. */
+    private static final long BIG_HEAP = 6L << 30;
 
     @TempDir
     Path dir;
@@ -44,10 +46,10 @@ class QuickJitTest {
         Path input = sized("in.jsonl", QuickJit.MIN_BYTES);
         Path archive = sized("tally.jsa", 1);
 
-        Optional<List<String>> command = QuickJit.relaunchCommand(JAVA, JAR_ARGS, input, archive);
+        Optional<List<String>> command = QuickJit.relaunchCommand(JAVA, JAR_ARGS, input, archive, BIG_HEAP);
 
         List<String> expected = new ArrayList<>(List.of(JAVA, "-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC",
-                "-Dtally.quickJit=true", "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off,cds+dynamic=off"));
+                "-Xmn256m", "-Dtally.quickJit=true", "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off,cds+dynamic=off"));
         expected.addAll(JAR_ARGS);
         assertThat(command).contains(expected);
     }
@@ -59,9 +61,27 @@ class QuickJitTest {
         for (String collector : List.of("-XX:+UseG1GC", "-XX:+UseSerialGC", "-XX:+UseZGC", "-XX:-UseParallelGC")) {
             List<String> args = List.of(collector, "-jar", "tally.jar", "stats", "in.jsonl");
 
-            assertThat(QuickJit.relaunchCommand(JAVA, args, input, null).orElseThrow()).as(collector)
+            assertThat(QuickJit.relaunchCommand(JAVA, args, input, null, BIG_HEAP).orElseThrow()).as(collector)
                     .containsOnlyOnce(collector)
                     .doesNotContain("-XX:+UseParallelGC");
+        }
+    }
+
+    @Test
+    void the_young_generation_is_sized_only_with_room_for_it_and_no_size_or_collector_of_the_users() throws IOException {
+        Path input = sized("in.jsonl", QuickJit.MIN_BYTES);
+
+        assertThat(QuickJit.relaunchCommand(JAVA, JAR_ARGS, input, null, 4 * QuickJit.YOUNG_BYTES).orElseThrow())
+                .containsOnlyOnce("-Xmn256m");
+        assertThat(QuickJit.relaunchCommand(JAVA, JAR_ARGS, input, null, 4 * QuickJit.YOUNG_BYTES - 1).orElseThrow())
+                .noneMatch(a -> a.startsWith("-Xmn"));
+        for (String option : List.of("-Xmn64m", "-XX:NewSize=64m", "-XX:MaxNewSize=64m", "-XX:NewRatio=3",
+                "-XX:+UseG1GC")) {
+            List<String> args = List.of(option, "-jar", "tally.jar", "stats", "in.jsonl");
+
+            assertThat(QuickJit.relaunchCommand(JAVA, args, input, null, BIG_HEAP).orElseThrow()).as(option)
+                    .doesNotContain("-Xmn256m")
+                    .containsOnlyOnce(option);
         }
     }
 
@@ -70,10 +90,10 @@ class QuickJitTest {
         Path input = sized("in.jsonl", QuickJit.MIN_BYTES);
         List<String> withArchive = List.of("-XX:SharedArchiveFile=mine.jsa", "-jar", "tally.jar", "stats", "in.jsonl");
 
-        assertThat(QuickJit.relaunchCommand(JAVA, withArchive, input, sized("tally.jsa", 1)).orElseThrow())
+        assertThat(QuickJit.relaunchCommand(JAVA, withArchive, input, sized("tally.jsa", 1), BIG_HEAP).orElseThrow())
                 .containsOnlyOnce("-XX:SharedArchiveFile=mine.jsa")
                 .noneMatch(a -> a.endsWith("tally.jsa"));
-        assertThat(QuickJit.relaunchCommand(JAVA, JAR_ARGS, input, dir.resolve("none.jsa")).orElseThrow())
+        assertThat(QuickJit.relaunchCommand(JAVA, JAR_ARGS, input, dir.resolve("none.jsa"), BIG_HEAP).orElseThrow())
                 .noneMatch(a -> a.startsWith("-XX:SharedArchiveFile"));
     }
 
@@ -86,12 +106,12 @@ class QuickJitTest {
         Path small = sized("small.jsonl", QuickJit.MIN_BYTES - 1);
         Path large = sized("large.jsonl", QuickJit.MAX_BYTES);
 
-        assertThat(QuickJit.relaunchCommand(JAVA, JAR_ARGS, null, null)).isEmpty();
-        assertThat(QuickJit.relaunchCommand(JAVA, JAR_ARGS, gzip, null)).isEmpty();
-        assertThat(QuickJit.relaunchCommand(JAVA, JAR_ARGS, small, null)).isEmpty();
-        assertThat(QuickJit.relaunchCommand(JAVA, JAR_ARGS, large, null)).isEmpty();
-        assertThat(QuickJit.relaunchCommand(JAVA, JAR_ARGS, dir.resolve("missing.jsonl"), null)).isEmpty();
-        assertThat(QuickJit.relaunchCommand(JAVA, JAR_ARGS, dir, null)).isEmpty();
+        assertThat(QuickJit.relaunchCommand(JAVA, JAR_ARGS, null, null, BIG_HEAP)).isEmpty();
+        assertThat(QuickJit.relaunchCommand(JAVA, JAR_ARGS, gzip, null, BIG_HEAP)).isEmpty();
+        assertThat(QuickJit.relaunchCommand(JAVA, JAR_ARGS, small, null, BIG_HEAP)).isEmpty();
+        assertThat(QuickJit.relaunchCommand(JAVA, JAR_ARGS, large, null, BIG_HEAP)).isEmpty();
+        assertThat(QuickJit.relaunchCommand(JAVA, JAR_ARGS, dir.resolve("missing.jsonl"), null, BIG_HEAP)).isEmpty();
+        assertThat(QuickJit.relaunchCommand(JAVA, JAR_ARGS, dir, null, BIG_HEAP)).isEmpty();
     }
 
     @Test
@@ -102,9 +122,9 @@ class QuickJitTest {
                 "-XX:CompileCommand=quiet", "-Dtally.quickJit=true")) {
             List<String> args = new ArrayList<>(List.of(option));
             args.addAll(JAR_ARGS);
-            assertThat(QuickJit.relaunchCommand(JAVA, args, input, null)).as(option).isEmpty();
+            assertThat(QuickJit.relaunchCommand(JAVA, args, input, null, BIG_HEAP)).as(option).isEmpty();
         }
-        assertThat(QuickJit.relaunchCommand(null, JAR_ARGS, input, null)).isEmpty();
+        assertThat(QuickJit.relaunchCommand(null, JAR_ARGS, input, null, BIG_HEAP)).isEmpty();
     }
 
     @Test
@@ -178,6 +198,18 @@ class QuickJitTest {
                 .filteredOn(line -> line.contains(" UseParallelGC "))
                 .hasSize(2)
                 .anyMatch(line -> line.matches(".*= true .*command line.*"));
+        if (maxHeapOfFirstJvm(dir.resolve("out.txt")) >= 4 * QuickJit.YOUNG_BYTES) {
+            assertThat(Files.readAllLines(dir.resolve("out.txt")))
+                    .filteredOn(line -> line.contains(" NewSize "))
+                    .anyMatch(line -> line.matches(".*= " + QuickJit.YOUNG_BYTES + " .*command line.*"));
+        }
         assertThat(Files.readAllBytes(rows)).isEqualTo(Files.readAllBytes(inProcess));
+    }
+
+    /** The MaxHeapSize printed first, the user's JVM's. */
+    private static long maxHeapOfFirstJvm(Path flags) throws IOException {
+        String line = Files.readAllLines(flags).stream().filter(l -> l.contains(" MaxHeapSize ")).findFirst()
+                .orElseThrow();
+        return Long.parseLong(line.replaceAll(".*= *(\\d+) .*", "$1"));
     }
 }

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -126,6 +127,23 @@ final class Aggregates {
     }
 
     /** Adds {@code other}, the aggregates of the lines right after these. */
+    /** Back to no lines, as new, keeping the counters' grown arrays (a block's aggregates are reused). */
+    void clear() {
+        Arrays.fill(outcomes, 0);
+        totalTags = 0;
+        longTags = 0;
+        Arrays.fill(histogram, 0);
+        minTags = Integer.MAX_VALUE;
+        maxTags = 0;
+        sumNumTags = 0;
+        avgHigh = 0;
+        avgLow = 0;
+        for (ByteCounts counts : calendar) {
+            counts.clear();
+        }
+        terms.clear();
+    }
+
     void merge(Aggregates other) {
         for (int i = 0; i < outcomes.length; i++) {
             outcomes[i] += other.outcomes[i];

@@ -81,6 +81,14 @@ final class ByteCounts {
         }
     }
 
+    /** Forgets every key; the arrays stay, grown as they are, for the next run of lines. */
+    void clear() {
+        Arrays.fill(table, 0);
+        keysLen = 0;
+        size = 0;
+        error = 0;
+    }
+
     /** Adds every count of {@code other}; errors add up too. */
     void merge(ByteCounts other) {
         for (int e = 0; e < other.size; e++) {

@@ -60,6 +60,8 @@ public final class TagStatsJob implements Closeable {
     private final RowSorter sorter;
     private final LineParser callerParser = new LineParser();
     private final ConcurrentLinkedQueue<LineParser> parsers = new ConcurrentLinkedQueue<>();
+    /** Results merged and free for another block: at most one per block in flight, plus one. */
+    private final ArrayDeque<BlockResult> freeResults = new ArrayDeque<>();
     private final ArrayDeque<Future<BlockResult>> inFlight = new ArrayDeque<>();
     private final ArrayDeque<byte[]> freeBlocks = new ArrayDeque<>();
     private ExecutorService workers;
@@ -272,16 +274,17 @@ public final class TagStatsJob implements Closeable {
     private void submit(byte[] lines, int length) throws IOException {
         lastSubmitNanos = System.nanoTime();
         if (config.threads() == 1) {
-            merge(BlockResult.parse(callerParser, lines, 0, length, maxLineBytes, config.maxExactTerms()));
+            merge(freeResult().parse(callerParser, lines, 0, length, maxLineBytes));
             return;
         }
+        BlockResult result = freeResult();
         inFlight.add(workers().submit(() -> {
             LineParser parser = parsers.poll();
             if (parser == null) {
                 parser = new LineParser();
             }
             try {
-                return BlockResult.parse(parser, lines, 0, length, maxLineBytes, config.maxExactTerms());
+                return result.parse(parser, lines, 0, length, maxLineBytes);
             } finally {
                 parsers.add(parser);
             }
@@ -298,12 +301,20 @@ public final class TagStatsJob implements Closeable {
         }
     }
 
+    private BlockResult freeResult() {
+        BlockResult result = freeResults.poll();
+        return result != null ? result : new BlockResult(config.maxExactTerms());
+    }
+
     private void merge(BlockResult result) throws IOException {
         totals.merge(result.aggregates);
         result.drainTo(sorter);
-        if (config.threads() > 1 && result.input.length == BLOCK_BYTES && freeBlocks.size() < 2 * config.threads()) {
-            freeBlocks.push(result.input);
+        byte[] input = result.input;
+        result.input = null;
+        if (config.threads() > 1 && input.length == BLOCK_BYTES && freeBlocks.size() < 2 * config.threads()) {
+            freeBlocks.push(input);
         }
+        freeResults.push(result);
     }
 
     private static BlockResult await(Future<BlockResult> future) throws IOException {
