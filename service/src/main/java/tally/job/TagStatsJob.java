@@ -214,6 +214,9 @@ public final class TagStatsJob implements Closeable {
     public void close() {
         stopWorkers();
         inFlight.clear();
+        // A closed job still held by its caller (an upload's record, say) keeps no pooled buffers.
+        freeResults.clear();
+        freeBlocks.clear();
         sorter.close();
     }
 
