@@ -32,8 +32,9 @@ import java.util.Optional;
  * default one on this 24 GB machine, 126 MB, filled up near the end of a 206 MB run, and its one
  * collection, with the rows alive, stopped both threads for 34-41 ms. With room for all such a run
  * allocates (97 MB) nothing is collected, and memory is touched only as it is used. The second JVM
- * alone, two batches of alternating runs: medians 0.81 and 0.85 s against 0.96 and 0.86 s, minimums
- * 0.78 and 0.69 s against 0.83 and 0.75 s; peak RSS 157 MB against 222 MB.
+ * alone, two batches of 10 and 12 alternating runs (the first with 160 MB): medians 0.81 and 0.85 s
+ * against 0.96 and 0.86 s, minimums 0.78 and 0.69 s against 0.83 and 0.75 s; peak RSS 157 MB against
+ * 222 MB.
  * Files of 1 GB allocate little more (rows past the sort memory spill), so the one size serves them.
  *
  * <p>The JVM's compilers are chosen when it starts, so the choice means starting a second JVM with

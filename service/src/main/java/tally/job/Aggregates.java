@@ -126,7 +126,6 @@ final class Aggregates {
         }
     }
 
-    /** Adds {@code other}, the aggregates of the lines right after these. */
     /** Back to no lines, as new, keeping the counters' grown arrays (a block's aggregates are reused). */
     void clear() {
         Arrays.fill(outcomes, 0);
@@ -144,6 +143,7 @@ final class Aggregates {
         terms.clear();
     }
 
+    /** Adds {@code other}, the aggregates of the lines right after these. */
     void merge(Aggregates other) {
         for (int i = 0; i < outcomes.length; i++) {
             outcomes[i] += other.outcomes[i];
