@@ -54,7 +54,7 @@ final class QuickJit {
     static final long MAX_BYTES = 1L << 30;
     /** The second JVM's young generation, when its heap may grow to four times that. */
     static final long YOUNG_BYTES = 256L << 20;
-    private static final String YOUNG_SIZE = "-Xmn256m";
+    private static final String YOUNG_SIZE = "-Xmn".concat(Long.toString(YOUNG_BYTES >> 20)).concat("m");
     /** Marks the second JVM, so it never starts a third. */
     static final String RELAUNCHED = "tally.quickJit";
 
