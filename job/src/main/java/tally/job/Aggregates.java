@@ -1,5 +1,6 @@
 package tally.job;
 
+import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.MathContext;
@@ -11,10 +12,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Counters and summary figures of a run of lines. Partial aggregates of consecutive blocks merge
- * into the same result as one pass over all lines, in any grouping: every sum is exact.
+ * Counters and summary figures of a run of lines. Partial aggregates merge into the same result as
+ * one pass over all lines, in any grouping and any order: every sum is exact (the mean tag length
+ * is summed in fixed point), and the top terms stay exact while the distinct terms of all parts
+ * together fit {@link JobConfig#maxExactTerms()}.
+ *
+ * <p>Serializable, so partial aggregates can travel from a distributed engine's workers to the
+ * one that merges them. Not thread-safe.
  */
-final class Aggregates {
+public final class Aggregates implements Serializable {
+    private static final long serialVersionUID = 1L;
     private static final int TOP_TERMS = 20;
     /** Weekday, hour and year-month: the keys of a kept line counted before its terms. */
     private static final int CALENDAR_KEYS = 3;
@@ -46,7 +53,8 @@ final class Aggregates {
     private final int[] keyOffs = new int[CALENDAR_KEYS];
     private final int[] keyLens = new int[CALENDAR_KEYS];
 
-    Aggregates(int maxExactTerms) {
+    /** Empty aggregates that count at most {@code maxExactTerms} distinct terms exactly. */
+    public Aggregates(int maxExactTerms) {
         terms = new ByteCounts(maxExactTerms);
     }
 
@@ -144,7 +152,8 @@ final class Aggregates {
     }
 
     /** Adds {@code other}, the aggregates of the lines right after these. */
-    void merge(Aggregates other) {
+    /** Adds {@code other}'s lines to these; {@code other} is left as it was. */
+    public void merge(Aggregates other) {
         for (int i = 0; i < outcomes.length; i++) {
             outcomes[i] += other.outcomes[i];
         }
@@ -163,7 +172,8 @@ final class Aggregates {
         terms.merge(other.terms);
     }
 
-    Counters counters(long bytes) {
+    /** The counters, with {@code bytes} as the input's size (the caller knows it; lines do not). */
+    public Counters counters(long bytes) {
         return new Counters(bytes, lines(), kept(), noTags(), skipped(), new Counters.SkippedByReason(
                 outcomes[Outcome.INVALID_JSON.ordinal()],
                 outcomes[Outcome.NOT_OBJECT.ordinal()],
@@ -173,7 +183,8 @@ final class Aggregates {
                 outcomes[Outcome.TOO_LONG.ordinal()]));
     }
 
-    Summary summary(long bytes) {
+    /** The summary, whose counters say {@code bytes} for the input's size. */
+    public Summary summary(long bytes) {
         long rows = kept();
         List<Long> hist = new ArrayList<>(10);
         for (long h : histogram) {

@@ -2,6 +2,7 @@ package tally.job;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,9 +16,10 @@ import java.util.PriorityQueue;
  * that count (the over-estimate of Space-Saving / lossy counting), so every key whose true count
  * exceeds the error is still held and no held count is too low or too high by more than the error.
  */
-final class ByteCounts {
+final class ByteCounts implements Serializable {
+    private static final long serialVersionUID = 1L;
     /** A key and its count. */
-    record Entry(String key, long count) {
+    record Entry(String key, long count) implements Serializable {
     }
 
     private final int maxEntries;

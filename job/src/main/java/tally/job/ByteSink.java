@@ -1,9 +1,11 @@
 package tally.job;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /** A growable byte buffer reused from line to line, so building a row allocates nothing. */
-final class ByteSink {
+final class ByteSink implements Serializable {
+    private static final long serialVersionUID = 1L;
     byte[] buf;
     int len;
 
