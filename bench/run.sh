@@ -49,7 +49,7 @@ mkdir -p "$work"
 results="$work/results.tsv" notes="$work/notes.txt" machine="$work/machine.tsv"
 : >"$results"; : >"$notes"; : >"$machine"
 tally_jar="$root/service/target/tally.jar"
-tally_cds="$root/service/target/tally.jsa"
+tally_launcher="$root/bin/tally"
 bench_jar="$root/bench/target/benchmarks.jar"
 service_pid=""
 
@@ -142,8 +142,9 @@ start_service() {   # $1 = label, rest = JVM options; sets service_pid, service_
   local port dir t0
   port="$(free_port)"; dir="$(mktemp -d "$work/data-$label.XXXX")"
   t0="$(now_ns)"
-  # As the README and the deploy tool start it: with the class-data-sharing archive the build made.
-  java -XX:SharedArchiveFile="$tally_cds" "$@" -jar "$tally_jar" --port "$port" --data-dir "$dir" \
+  # As the README and the deploy tool start it: through the launcher (the class-data-sharing archive the
+  # build made, the launcher's JVM options), with any extra JVM options of this step.
+  TALLY_JAVA_OPTS="$*" "$tally_launcher" --port "$port" --data-dir "$dir" \
     >"$work/service-$label.log" 2>&1 &
   service_pid=$!
   service_url="http://127.0.0.1:$port"
@@ -176,7 +177,7 @@ run_duckdb() {
 run_stats() {
   rm -f "$work/rows-stats.tsv"
   if /usr/bin/time -f '%e %M' -o "$work/time-stats" \
-      java -jar "$tally_jar" stats "$data" --out "$work/rows-stats.tsv" --summary "$work/summary-stats.json" \
+      "$tally_launcher" stats "$data" --out "$work/rows-stats.tsv" --summary "$work/summary-stats.json" \
       >"$work/stats.log" 2>&1; then
     read -r wall kib <"$work/time-stats"
     record stats_s "$1" "$wall"
@@ -188,8 +189,8 @@ run_stats() {
   fi
 }
 
-run_stats_cds() {   # the same command with the build's class-data-sharing archive: reported, not a target
-  if /usr/bin/time -f '%e' -o "$work/time-stats-cds" java -XX:SharedArchiveFile="$tally_cds" -jar "$tally_jar" \
+run_stats_cds() {   # the same run as plain `java -jar`, without the launcher's options: reported, not a target
+  if /usr/bin/time -f '%e' -o "$work/time-stats-cds" java -jar "$tally_jar" \
       stats "$data" --out "$work/rows-stats.tsv" --summary "$work/summary-stats.json" >"$work/stats.log" 2>&1; then
     record stats_cds_s "$1" "$(cat "$work/time-stats-cds")"
   fi

@@ -85,7 +85,7 @@ down() {
     for pidfile in "$state"/instances/*/root/run/tally/tally.pid; do
       [ -f "$pidfile" ] || continue
       home="${pidfile%/root/run/tally/tally.pid}"
-      if pid="$(running_pid "$pidfile" "$home/root/opt/tally/tally.jar")"; then
+      if pid="$(running_pid "$pidfile" "$home/root/opt/tally/lib/tally.jar")"; then
         stop_pid "$pid"
       fi
     done

@@ -3,17 +3,13 @@ package tally;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -60,44 +56,12 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && StatsCommand.NAME.equals(args[0]) && System.getProperty(QuickJit.RELAUNCHED) == null) {
-            Optional<List<String>> quick = quickJitCommand(args);
-            if (quick.isPresent()) {
-                try {
-                    int exit = QuickJit.run(quick.get());
-                    // Nothing of this JVM's is left to flush or stop, and System.exit's orderly
-                    // shutdown took 30 ms after the second JVM had finished.
-                    Runtime.getRuntime().halt(exit);
-                } catch (IOException e) {
-                    // Could not start the second JVM: this one runs the job.
-                }
-            }
-        }
         LogFormat.install();
         // The file descriptors rather than System.in/out: System.out would hide the write errors (a full
         // disk, say) that stats must report.
         Main main = new Main(new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out),
                 System.err, System.getenv());
         System.exit(main.run(args));
-    }
-
-    /** See {@link QuickJit}: this process's command line, plus the class-data archive the build puts beside the jar. */
-    private static Optional<List<String>> quickJitCommand(String[] args) {
-        Optional<List<String>> arguments = QuickJit.ownArguments();
-        if (arguments.isEmpty()) {
-            return Optional.empty();
-        }
-        Path archive = null;
-        try {
-            Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (jar.getFileName().toString().endsWith(".jar")) {
-                archive = jar.resolveSibling("tally.jsa");
-            }
-        } catch (URISyntaxException | RuntimeException e) {
-            // Not run from a jar file: no archive to offer.
-        }
-        return QuickJit.relaunchCommand(Path.of(System.getProperty("java.home"), "bin", "java").toString(), arguments.get(),
-                StatsCommand.inputFile(Arrays.copyOfRange(args, 1, args.length)), archive, Runtime.getRuntime().maxMemory());
     }
 
     /** Runs a command line and returns its exit code; serving returns only once the server has stopped. */

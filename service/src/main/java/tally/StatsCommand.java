@@ -113,19 +113,6 @@ public final class StatsCommand {
         return CommandArgs.usage("tally stats [OPTIONS] FILE", DESCRIPTION, OPTIONS);
     }
 
-    /** The input file {@code args} name, or null for standard input, help, version or a usage error. */
-    static Path inputFile(String... args) {
-        try {
-            CommandArgs cli = CommandArgs.parse(OPTIONS, Map.of(), args);
-            if (cli.has(CommandArgs.HELP) || cli.has(CommandArgs.VERSION) || "-".equals(cli.required(FILE))) {
-                return null;
-            }
-            return cli.path(FILE);
-        } catch (UsageException e) {
-            return null; // the run itself reports it
-        }
-    }
-
     private void compute(JobConfig config) throws IOException {
         // Sorted runs spill straight into the spill directory, as files only the job knows of (and
         // deletes): a directory of its own would be named by SecureRandom, whose start-up took

@@ -31,7 +31,8 @@ public final class BootstrapScript {
                 .replace("@JAR_URL_QUOTED@", quote(jarUrl))
                 .replace("@JAR_SHA256_QUOTED@", quote(sha256))
                 .replace("@VERSION@", version)
-                .replace("@PORT@", Integer.toString(port));
+                .replace("@PORT@", Integer.toString(port))
+                .replace("@LAUNCHER@", launcher());
         if (script.getBytes(StandardCharsets.UTF_8).length > MAX_USER_DATA) {
             throw new DeployException("bootstrap script is over EC2's 16 KiB user-data limit");
         }
@@ -44,9 +45,22 @@ public final class BootstrapScript {
     }
 
     private static String template() {
-        try (InputStream in = BootstrapScript.class.getResourceAsStream("bootstrap.sh.template")) {
+        return resource("bootstrap.sh.template");
+    }
+
+    /** bin/tally, which the build copies into this jar: the instance runs the service through it. */
+    static String launcher() {
+        String script = resource("launcher/tally");
+        if (!script.endsWith("\n") || script.contains("\nTALLY_LAUNCHER\n")) {
+            throw new IllegalStateException("the launcher cannot be embedded in the bootstrap's here-document");
+        }
+        return script;
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = BootstrapScript.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("bootstrap.sh.template missing from the classpath");
+                throw new IllegalStateException(name + " missing from the classpath");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -47,8 +47,8 @@ class BootstrapScriptTest {
 
         assertThat(result.exit).isEqualTo(1);
         assertThat(result.output).contains("sha256 mismatch");
-        assertThat(root.resolve("opt/tally/tally.jar.part")).hasContent("not the expected bytes");
-        assertThat(root.resolve("opt/tally/tally.jar")).doesNotExist();
+        assertThat(root.resolve("opt/tally/lib/tally.jar.part")).hasContent("not the expected bytes");
+        assertThat(root.resolve("opt/tally/lib/tally.jar")).doesNotExist();
         assertThat(dir.resolve("pwned")).doesNotExist();
     }
 
@@ -64,10 +64,12 @@ class BootstrapScriptTest {
         Result result = run(sandboxed(script, root));
 
         assertThat(result.exit).as(result.output).isZero();
-        assertThat(root.resolve("opt/tally/tally.jar")).hasBinaryContent(bytes);
+        assertThat(root.resolve("opt/tally/lib/tally.jar")).hasBinaryContent(bytes);
         assertThat(root.resolve("opt/tally/VERSION")).hasContent("v7");
         long pid = Long.parseLong(Files.readString(root.resolve("run/tally/tally.pid")).trim());
         ProcessHandle.of(pid).ifPresent(h -> h.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+        // Started through the launcher, which ran java on the downloaded jar.
+        assertThat(root.resolve("opt/tally/bin/tally")).isExecutable().hasContent(BootstrapScript.launcher().stripTrailing());
         assertThat(root.resolve("run/tally/tally.log")).content().contains("tally.jar");
     }
 

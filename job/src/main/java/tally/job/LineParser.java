@@ -381,8 +381,8 @@ final class LineParser {
 
     /**
      * {@link #skipWhitespace} from {@code p}, where a token usually starts at once. Small enough (at
-     * most 35 bytes of bytecode) for C1 to inline, which a {@code stats} run relies on (see
-     * tally.QuickJit): the usual case costs no call. Bytes of 0x80 and up are negative here and go
+     * most 35 bytes of bytecode) for C1 to inline, which a {@code stats} run relies on (the
+     * launcher, bin/tally, runs it with C1 only): the usual case costs no call. Bytes of 0x80 and up are negative here and go
      * to skipWhitespace, which stops at them too.
      */
     private int skipWhitespaceFrom(int p) {
