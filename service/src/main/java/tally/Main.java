@@ -16,7 +16,8 @@ import java.util.logging.Logger;
 import tally.CommandArgs.Option;
 import tally.CommandArgs.UsageException;
 import tally.http.Json;
-import tally.http.TallyServer;
+import tally.server.ServerConfig;
+import tally.server.TallyServer;
 
 /**
  * Entry point. Without a subcommand it serves; {@code stats} runs the job on a file, {@code generate}

@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import tally.http.TallyServer;
 import tally.sample.BookmarkGenerator;
+import tally.server.ServerConfig;
+import tally.server.TallyServer;
 
 /**
  * A short run of what the service does at start-up and on its common requests, made to record a

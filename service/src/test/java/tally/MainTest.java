@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tally.CommandArgs.UsageException;
+import tally.server.ServerConfig;
 
 @Tag("unit")
 class MainTest {

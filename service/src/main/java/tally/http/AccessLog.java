@@ -6,13 +6,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** One line per request once it completes: client, request line, status, bytes sent, milliseconds. */
-final class AccessLog implements HttpHandler {
+public final class AccessLog implements HttpHandler {
     private static final Logger LOG = Logger.getLogger("tally.access");
     private static final String SOURCE = AccessLog.class.getName();
 
     private final HttpHandler next;
 
-    AccessLog(HttpHandler next) {
+    public AccessLog(HttpHandler next) {
         this.next = next;
     }
 

@@ -9,12 +9,12 @@ import io.undertow.server.HttpServerExchange;
  * shutdown handler (which would refuse them too), so that the load balancer can tell "alive but
  * draining" from "gone".
  */
-final class DrainGate implements HttpHandler {
+public final class DrainGate implements HttpHandler {
     private final Lifecycle lifecycle;
     private final HttpHandler probes;
     private final HttpHandler next;
 
-    DrainGate(Lifecycle lifecycle, HttpHandler probes, HttpHandler next) {
+    public DrainGate(Lifecycle lifecycle, HttpHandler probes, HttpHandler next) {
         this.lifecycle = lifecycle;
         this.probes = probes;
         this.next = next;

@@ -7,11 +7,11 @@ import io.undertow.util.Headers;
 import java.nio.ByteBuffer;
 
 /** Sends a value as a JSON body (non-blocking; fine on the IO thread). */
-final class JsonReply {
+public final class JsonReply {
     private JsonReply() {
     }
 
-    static void send(HttpServerExchange exchange, ObjectMapper json, int status, Object value) {
+    public static void send(HttpServerExchange exchange, ObjectMapper json, int status, Object value) {
         byte[] body;
         try {
             body = json.writeValueAsBytes(value);
@@ -21,7 +21,7 @@ final class JsonReply {
         sendBytes(exchange, status, body);
     }
 
-    static void sendBytes(HttpServerExchange exchange, int status, byte[] body) {
+    public static void sendBytes(HttpServerExchange exchange, int status, byte[] body) {
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
         exchange.getResponseSender().send(ByteBuffer.wrap(body));

@@ -5,11 +5,11 @@ public final class Lifecycle {
     private volatile boolean ready;
     private volatile boolean draining;
 
-    void markReady() {
+    public void markReady() {
         ready = true;
     }
 
-    void markDraining() {
+    public void markDraining() {
         draining = true;
     }
 

@@ -16,18 +16,18 @@ import java.io.OutputStream;
 public final class Metrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
-    final Counter requests = Counter.builder().name("tally_http_requests_total")
+    public final Counter requests = Counter.builder().name("tally_http_requests_total")
             .help("HTTP requests by route template, method and status").labelNames("route", "method", "status")
             .register(registry);
-    final Counter bytesIngested = Counter.builder().name("tally_ingested_bytes_total")
+    public final Counter bytesIngested = Counter.builder().name("tally_ingested_bytes_total")
             .help("Decompressed dataset bytes received by uploads").register(registry);
-    final Counter rowsWritten = Counter.builder().name("tally_rows_written_total")
+    public final Counter rowsWritten = Counter.builder().name("tally_rows_written_total")
             .help("Rows written by completed uploads").register(registry);
-    final Histogram uploadSeconds = Histogram.builder().name("tally_upload_duration_seconds")
+    public final Histogram uploadSeconds = Histogram.builder().name("tally_upload_duration_seconds")
             .help("Upload duration from first byte to answer, by outcome").labelNames("outcome")
             .classicUpperBounds(0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 300)
             .register(registry);
-    final Gauge uploadsInFlight = Gauge.builder().name("tally_uploads_in_flight")
+    public final Gauge uploadsInFlight = Gauge.builder().name("tally_uploads_in_flight")
             .help("Uploads being received now").register(registry);
 
     private boolean jvmRegistered;

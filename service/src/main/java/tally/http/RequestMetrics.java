@@ -8,11 +8,11 @@ import io.undertow.util.PathTemplateMatch;
  * Counts requests by route template (not the raw path: ids would make the label set unbounded),
  * method and status.
  */
-final class RequestMetrics implements HttpHandler {
+public final class RequestMetrics implements HttpHandler {
     private final Metrics metrics;
     private final HttpHandler next;
 
-    RequestMetrics(Metrics metrics, HttpHandler next) {
+    public RequestMetrics(Metrics metrics, HttpHandler next) {
         this.metrics = metrics;
         this.next = next;
     }

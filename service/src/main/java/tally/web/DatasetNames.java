@@ -2,6 +2,8 @@ package tally.web;
 
 import tally.store.DatasetMeta;
 
+
+
 /** What a dataset is called on the pages: its name, or its id when it was given none. */
 final class DatasetNames {
 

@@ -7,9 +7,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Properties;
-import tally.ServerConfig;
-import tally.http.Ingest;
 import tally.http.RouteTable;
+import tally.ingest.Ingest;
 import tally.store.DatasetStore;
 
 /**
@@ -39,16 +38,16 @@ public final class PageRoutes {
     private final DeletePage confirmDelete;
     private final Layout layout;
 
-    public PageRoutes(DatasetStore store, Ingest ingest, ServerConfig config, ObjectMapper json) {
+    public PageRoutes(DatasetStore store, Ingest ingest, long maxUploadBytes, ObjectMapper json) {
         ClassLoader loader = PageRoutes.class.getClassLoader();
         Templates templates = new Templates(loader);
         CsrfToken csrf = new CsrfToken();
         this.statics = new StaticFiles(loader, STATIC_FILES);
         this.layout = new Layout(templates, statics, version(loader));
-        this.form = new FormPage(layout, csrf, config.maxUploadBytes());
+        this.form = new FormPage(layout, csrf, maxUploadBytes);
         this.list = new DatasetListPage(store, layout);
         this.result = new ResultPage(store, json, layout, new BarChart(templates));
-        this.upload = new FormUpload(ingest, store, form, csrf, config.maxUploadBytes());
+        this.upload = new FormUpload(ingest, store, form, csrf, maxUploadBytes);
         this.delete = new DeleteAction(store, layout, csrf);
         this.confirmDelete = new DeletePage(store, layout, csrf);
     }

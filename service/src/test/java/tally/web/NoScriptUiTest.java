@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import tally.http.TallyServerExtension;
 import tally.job.Counters;
+import tally.server.TallyServerExtension;
 
 /**
  * The same form in a Chromium profile with JavaScript disabled: a plain multipart POST to

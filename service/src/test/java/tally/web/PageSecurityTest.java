@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import tally.http.TallyServerExtension;
+import tally.server.TallyServerExtension;
 
 /** The pages' defences, checked over real HTTP: CSP, CSRF before the body, cache headers of static files. */
 @Tag("async")

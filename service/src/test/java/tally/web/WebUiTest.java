@@ -28,8 +28,8 @@ import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import tally.http.TallyServerExtension;
 import tally.job.Counters;
+import tally.server.TallyServerExtension;
 
 /** The pages with JavaScript on, in headless Chromium, against the real server. */
 @Tag("ui")

@@ -1,0 +1,189 @@
+package tally.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.undertow.Handlers;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import tally.api.DatasetRoutes;
+import tally.api.OpsRoutes;
+import tally.http.AccessLog;
+import tally.http.DrainGate;
+import tally.http.Json;
+import tally.http.Lifecycle;
+import tally.http.Metrics;
+import tally.http.ProblemBoundary;
+import tally.http.Problems;
+import tally.http.RequestMetrics;
+import tally.http.RouteTable;
+import tally.ingest.Ingest;
+import tally.ingest.IngestLimits;
+import tally.job.JobConfig;
+import tally.progress.ProgressHub;
+import tally.progress.ProgressSocket;
+import tally.store.DatasetStore;
+import tally.store.FileDatasetStore;
+import tally.web.PageRoutes;
+
+/**
+ * The running service and the one place it is wired: {@link #start} builds the store, the upload
+ * pipeline, the progress hub and the handler chain (access log, metrics, problem mapping, drain
+ * gate, graceful shutdown, routes) and listens; {@link Main} and the tests both call it, so tests
+ * exercise exactly what production runs. {@link #baseUri()} and {@link #port()} say where it
+ * listens (port 0 in the config picks a free port); {@link #stop()} drains in-flight requests
+ * (bounded by the configured drain timeout), closes WebSockets with 1001 and releases the threads.
+ */
+public final class TallyServer {
+    private static final Logger LOG = Logger.getLogger(TallyServer.class.getName());
+
+    private final ServerConfig config;
+    private final Undertow undertow;
+    private final GracefulShutdownHandler graceful;
+    private final Lifecycle lifecycle;
+    private final ProgressHub hub;
+    private final DatasetStore store;
+    private final ExecutorService workers;
+    private final ExecutorService writers;
+    private final ScheduledExecutorService scheduler;
+    private final int port;
+
+    private TallyServer(ServerConfig config) throws IOException {
+        this.config = config;
+        ObjectMapper json = Json.mapper();
+        this.lifecycle = new Lifecycle();
+        this.store = FileDatasetStore.open(config.dataDir(), json);
+        Metrics metrics = new Metrics();
+        Problems problems = new Problems(json, config.maxUploadBytes());
+        ProblemBoundary.Factory boundary = new ProblemBoundary.Factory(problems);
+        this.workers = Executors.newFixedThreadPool(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+                daemon("tally-ingest"));
+        this.writers = Executors.newCachedThreadPool(daemon("tally-input-writer"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("tally-progress"));
+        this.hub = new ProgressHub(json, store, scheduler, config.maxProgressWatchers(), config.progressWaitLimit());
+        IngestLimits limits = new IngestLimits(config.maxUploadBytes(), config.maxConcurrentUploads(),
+                config.dataDir().resolve("spill"), JobConfig.defaults());
+        Ingest ingest = new Ingest(limits, store, hub, metrics, problems, json, lifecycle, workers, writers);
+
+        // Unknown paths are answered 404, known paths with another method 405 with Allow (RouteTable). The probes
+        // have a table of their own, which DrainGate uses past the graceful shutdown handler.
+        RouteTable routes = new RouteTable();
+        RouteTable ops = new RouteTable();
+        new OpsRoutes(json, lifecycle, metrics, boundary).addTo(ops);
+        routes.addAll(ops);
+        new DatasetRoutes(store, ingest, json, problems, boundary).addTo(routes);
+        routes.get("/ws/datasets/{id}", new ProgressSocket(hub, config.allowedOrigins()));
+        new PageRoutes(store, ingest, config.maxUploadBytes(), json).addTo(routes);
+
+        this.graceful = Handlers.gracefulShutdown(routes);
+        HttpHandler chain = new AccessLog(new RequestMetrics(metrics,
+                new ProblemBoundary(problems, new DrainGate(lifecycle, ops, graceful))));
+
+        this.undertow = Undertow.builder()
+                .addHttpListener(config.port(), config.host())
+                // 64 KiB reads: a quarter of the dispatches per megabyte uploaded compared to the 16 KiB default.
+                .setBufferSize(64 * 1024)
+                .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, (int) config.drainTimeout().toMillis())
+                // Undertow's default body cap is 2 MiB (since 2.3.21). exchange.setMaxEntitySize() does not reach a
+                // chunked body's checker, which is built from this option when the request is parsed: a chunked
+                // 10 MB upload was cut at about 5 MB (UT000020, 2.3.27) with the per-exchange cap raised to 1 GiB.
+                // So the option is the cap plus slack, and Upload enforces the exact cap itself, answering 413.
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, config.maxUploadBytes() + (1 << 20))
+                .setHandler(chain)
+                .build();
+        try {
+            undertow.start();
+        } catch (RuntimeException e) {
+            // Typically the port is taken: release the threads started above before reporting it.
+            scheduler.shutdownNow();
+            workers.shutdownNow();
+            writers.shutdownNow();
+            store.close();
+            throw new IOException("could not listen on " + config.host() + ":" + config.port() + ": "
+                    + e.getMessage(), e);
+        }
+        this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+        lifecycle.markReady();
+    }
+
+    /** Starts a server (see the class comment); throws if the port is taken or the data dir unusable. */
+    public static TallyServer start(ServerConfig config) throws IOException {
+        return new TallyServer(config);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code http://HOST:PORT}, with a wildcard listen address replaced by 127.0.0.1. */
+    public URI baseUri() {
+        String host = config.host();
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            host = "127.0.0.1";
+        } else if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return URI.create("http://" + host + ":" + port);
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public DatasetStore store() {
+        return store;
+    }
+
+    /** Drains, then stops; safe to call twice. */
+    public synchronized void stop() {
+        if (lifecycle.isDraining() && workers.isShutdown()) {
+            return;
+        }
+        lifecycle.markDraining();
+        graceful.shutdown();
+        try {
+            if (!graceful.awaitShutdown(config.drainTimeout().toMillis())) {
+                LOG.warning("in-flight requests did not finish within " + config.drainTimeout() + "; stopping anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        hub.closeAll(1001, "server stopping");
+        undertow.stop();
+        scheduler.shutdownNow();
+        try {
+            store.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "could not release the data directory", e);
+        }
+        workers.shutdown();
+        writers.shutdown();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+            writers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.log(Level.FINE, "interrupted while stopping", e);
+        }
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
