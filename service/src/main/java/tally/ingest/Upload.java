@@ -244,8 +244,7 @@ final class Upload implements MultipartStage.DataTarget {
         }
         JobResult result = job.finish(draft.rows());
         spooler.finish();
-        DatasetMeta meta = draft.commit(ingest.json().valueToTree(result.counters()),
-                ingest.json().valueToTree(result.summary()));
+        DatasetMeta meta = draft.commit(result.counters(), result.summary());
         if (!ended.compareAndSet(false, true)) {
             return;
         }

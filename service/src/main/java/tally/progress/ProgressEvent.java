@@ -1,8 +1,8 @@
 package tally.progress;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
 import tally.http.Problem;
+import tally.job.Counters;
 import tally.job.Progress;
 import tally.store.DatasetMeta;
 
@@ -13,7 +13,7 @@ import tally.store.DatasetMeta;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProgressEvent(
         String state, long bytes, long lines, long kept, long skipped, long noTags,
-        JsonNode counters, Problem problem) {
+        Counters counters, Problem problem) {
 
     static final ProgressEvent WAITING = new ProgressEvent("waiting", 0, 0, 0, 0, 0, null, null);
 
@@ -22,9 +22,9 @@ public record ProgressEvent(
     }
 
     public static ProgressEvent complete(DatasetMeta meta) {
-        JsonNode c = meta.counters();
-        return new ProgressEvent("complete", number(c, "bytes"), number(c, "lines"), number(c, "kept"),
-                number(c, "skipped"), number(c, "no_tags"), c, null);
+        Counters c = meta.counters();
+        return c == null ? new ProgressEvent("complete", 0, 0, 0, 0, 0, null, null)
+                : new ProgressEvent("complete", c.bytes(), c.lines(), c.kept(), c.skipped(), c.noTags(), c, null);
     }
 
     public static ProgressEvent failed(Progress last, Problem problem) {
@@ -38,9 +38,5 @@ public record ProgressEvent(
 
     boolean isFinal() {
         return state.equals("complete") || state.equals("failed");
-    }
-
-    private static long number(JsonNode node, String field) {
-        return node == null ? 0 : node.path(field).asLong();
     }
 }

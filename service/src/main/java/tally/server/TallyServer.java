@@ -63,7 +63,7 @@ public final class TallyServer {
         this.config = config;
         ObjectMapper json = Json.mapper();
         this.lifecycle = new Lifecycle();
-        this.store = FileDatasetStore.open(config.dataDir(), json);
+        this.store = FileDatasetStore.open(config.dataDir());
         Metrics metrics = new Metrics();
         Problems problems = new Problems(json, config.maxUploadBytes());
         ProblemBoundary.Factory boundary = new ProblemBoundary.Factory(problems);

@@ -1,8 +1,9 @@
 package tally.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.OutputStream;
+import tally.job.Counters;
+import tally.job.Summary;
 
 /**
  * A dataset being written. One thread may write {@link #input()} while another writes
@@ -21,7 +22,7 @@ public interface DatasetDraft {
     OutputStream rows();
 
     /** Makes the dataset durable and complete, then returns its metadata. */
-    DatasetMeta commit(JsonNode counters, JsonNode summary) throws IOException;
+    DatasetMeta commit(Counters counters, Summary summary) throws IOException;
 
     /** Forgets the dataset and its files; safe to call after a failed commit or twice. */
     void abort();

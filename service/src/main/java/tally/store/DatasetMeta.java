@@ -2,12 +2,13 @@ package tally.store;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import tally.job.Counters;
+import tally.job.Summary;
 
 /**
- * What is known about one dataset: what {@code meta.json} holds and what the API returns.
- * Counters and summary are kept as JSON trees so that the store does not depend on the job's types.
+ * What is known about one dataset: what {@code meta.json} holds ({@link MetaJson}) and what the API
+ * returns. Counters and summary are the job's records; both are null until the dataset is complete.
  *
  * @param created ISO-8601 instant the upload started
  * @param completed ISO-8601 instant it became complete or failed; null while in progress
@@ -22,20 +23,20 @@ public record DatasetMeta(
         String completed,
         String reason,
         DatasetSizes sizes,
-        JsonNode counters,
-        JsonNode summary) {
+        Counters counters,
+        Summary summary) {
 
-    static DatasetMeta started(String id, String name, Instant now) {
+    public static DatasetMeta started(String id, String name, Instant now) {
         return new DatasetMeta(id, name, DatasetStatus.IN_PROGRESS, now.toString(), null, null, DatasetSizes.NONE,
                 null, null);
     }
 
-    DatasetMeta completed(Instant now, DatasetSizes sizes, JsonNode counters, JsonNode summary) {
+    public DatasetMeta completed(Instant now, DatasetSizes sizes, Counters counters, Summary summary) {
         return new DatasetMeta(id, name, DatasetStatus.COMPLETE, created, now.toString(), null, sizes, counters,
                 summary);
     }
 
-    DatasetMeta failed(Instant now, String why) {
+    public DatasetMeta failed(Instant now, String why) {
         return new DatasetMeta(id, name, DatasetStatus.FAILED, created, now.toString(), why, sizes, counters,
                 summary);
     }

@@ -1,7 +1,5 @@
 package tally.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +27,8 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 import net.jpountz.lz4.LZ4FrameInputStream;
 import net.jpountz.lz4.LZ4FrameOutputStream;
+import tally.job.Counters;
+import tally.job.Summary;
 
 /**
  * Datasets in a directory: {@code DATA_DIR/datasets/ID/} holds {@code meta.json} (status, counters,
@@ -51,30 +51,29 @@ public final class FileDatasetStore implements DatasetStore {
             .comparing(DatasetMeta::createdAt).thenComparing(DatasetMeta::id).reversed();
 
     private final Path root;
-    private final ObjectMapper json;
+    private final MetaJson json = new MetaJson();
     private final Clock clock;
     private final FileChannel lock;
     private final Map<String, DatasetMeta> index = new ConcurrentHashMap<>();
     private final Map<String, Draft> drafts = new ConcurrentHashMap<>();
 
-    private FileDatasetStore(Path root, ObjectMapper json, Clock clock, FileChannel lock) {
+    private FileDatasetStore(Path root, Clock clock, FileChannel lock) {
         this.root = root;
-        this.json = json;
         this.clock = clock;
         this.lock = lock;
     }
 
     /** Opens (creating if needed) the store under {@code dataDir}, recovering interrupted uploads. */
-    public static FileDatasetStore open(Path dataDir, ObjectMapper json) throws IOException {
-        return open(dataDir, json, Clock.systemUTC());
+    public static FileDatasetStore open(Path dataDir) throws IOException {
+        return open(dataDir, Clock.systemUTC());
     }
 
-    static FileDatasetStore open(Path dataDir, ObjectMapper json, Clock clock) throws IOException {
+    static FileDatasetStore open(Path dataDir, Clock clock) throws IOException {
         Path root = dataDir.resolve("datasets");
         Files.createDirectories(root);
         FileChannel lock = lock(dataDir);
         try {
-            FileDatasetStore store = new FileDatasetStore(root, json, clock, lock);
+            FileDatasetStore store = new FileDatasetStore(root, clock, lock);
             store.load();
             return store;
         } catch (IOException | RuntimeException e) {
@@ -143,7 +142,7 @@ public final class FileDatasetStore implements DatasetStore {
 
     private DatasetMeta readMeta(Path dir) {
         try {
-            return json.readValue(dir.resolve(META).toFile(), DatasetMeta.class);
+            return json.read(Files.readAllBytes(dir.resolve(META)));
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             return null;
         } catch (IOException e) {
@@ -153,7 +152,7 @@ public final class FileDatasetStore implements DatasetStore {
     }
 
     private void writeMeta(Path dir, DatasetMeta meta) throws IOException {
-        DurableFile.write(dir.resolve(META), json.writeValueAsBytes(meta));
+        DurableFile.write(dir.resolve(META), json.write(meta));
         DurableFile.syncDirectory(dir);
     }
 
@@ -312,7 +311,7 @@ public final class FileDatasetStore implements DatasetStore {
         }
 
         @Override
-        public synchronized DatasetMeta commit(JsonNode counters, JsonNode summary) throws IOException {
+        public synchronized DatasetMeta commit(Counters counters, Summary summary) throws IOException {
             if (finished) {
                 throw new IllegalStateException("dataset " + id() + " already committed or aborted");
             }

@@ -51,8 +51,8 @@ public final class DatasetListPage implements HttpHandler {
         row.put("deleteAction", "/datasets/" + meta.id() + "/delete");
         row.put("status", meta.status().json());
         row.put("reason", meta.reason());
-        row.put("lines", meta.counters() == null ? "" : Numbers.grouped(meta.counters().path("lines").asLong()));
-        row.put("kept", meta.counters() == null ? "" : Numbers.grouped(meta.counters().path("kept").asLong()));
+        row.put("lines", meta.counters() == null ? "" : Numbers.grouped(meta.counters().lines()));
+        row.put("kept", meta.counters() == null ? "" : Numbers.grouped(meta.counters().kept()));
         row.put("created", Dates.shown(meta.created()));
         row.put("createdIso", meta.created());
         return row;

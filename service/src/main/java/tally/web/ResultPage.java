@@ -70,9 +70,9 @@ public final class ResultPage implements HttpHandler {
         model.put("rowsFile", meta.id() + "-rows.tsv");
         model.put("inputHref", base + "/input");
         model.put("inputFile", meta.id() + ".jsonl");
-        Counters counters = meta.counters() == null ? null : json.treeToValue(meta.counters(), Counters.class);
+        Counters counters = meta.counters();
         model.put("counters", counters == null ? null : counters(counters));
-        Summary summary = meta.summary() == null ? null : json.treeToValue(meta.summary(), Summary.class);
+        Summary summary = meta.summary();
         model.put("summary", summary == null ? null : summary(summary));
         return model;
     }

@@ -1,6 +1,6 @@
 package tally.web;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import tally.job.Counters;
 
 /**
  * Whether a finished dataset is worth keeping, for submissions made through the pages. Bad lines in a
@@ -17,14 +17,14 @@ final class SubmissionCheck {
     }
 
     /** Null when the dataset is fine; otherwise why not, in words for the person who sent it. */
-    static FormPage.FormError refusal(JsonNode counters) {
-        long lines = counters == null ? 0 : counters.path("lines").asLong();
+    static FormPage.FormError refusal(Counters counters) {
+        long lines = counters == null ? 0 : counters.lines();
         if (lines == 0) {
             return new FormPage.FormError("Nothing to tally",
                     "The submission had no lines. Choose a file of JSON lines, or paste some lines, "
                             + "one JSON object per line, then submit again.");
         }
-        long invalid = counters.path("skipped_by_reason").path("invalid_json").asLong();
+        long invalid = counters.skippedByReason().invalidJson();
         if (invalid == lines) {
             return new FormPage.FormError("That does not look like JSON lines",
                     "None of its " + Numbers.grouped(lines) + (lines == 1 ? " line is" : " lines is")

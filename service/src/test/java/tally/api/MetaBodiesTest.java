@@ -3,12 +3,12 @@ package tally.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tally.store.DatasetMeta;
 import tally.store.DatasetStatus;
+import tally.job.Counters;
 
 @Tag("unit")
 class MetaBodiesTest {
@@ -36,6 +36,6 @@ class MetaBodiesTest {
 
     private static DatasetMeta meta(String name) {
         return new DatasetMeta("ds1", name, DatasetStatus.COMPLETE, "2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z",
-                null, null, JsonNodeFactory.instance.objectNode().put("lines", 1), null);
+                null, null, new Counters(10, 1, 1, 0, 0, new Counters.SkippedByReason(0, 0, 0, 0, 0, 0)), null);
     }
 }

@@ -3,8 +3,6 @@ package tally.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,25 +18,28 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import tally.http.Json;
+import tally.job.JobConfig;
+import tally.job.JobResult;
+import tally.job.TagStatsJob;
+import tally.job.Summary;
 
 @Tag("unit")
 class FileDatasetStoreTest {
-    private final ObjectMapper json = Json.mapper();
+    /** A real result of the job, so that meta.json round-trips every field of counters and summary. */
+    private static final JobResult JOB = result();
 
     @TempDir
     Path dataDir;
 
     private FileDatasetStore open() throws IOException {
-        return FileDatasetStore.open(dataDir, json);
+        return FileDatasetStore.open(dataDir);
     }
 
     private DatasetMeta storeComplete(DatasetStore store, String id, String input, String rows) throws IOException {
         DatasetDraft draft = store.create(id, "name of " + id);
         draft.input().write(input.getBytes(StandardCharsets.UTF_8));
         draft.rows().write(rows.getBytes(StandardCharsets.UTF_8));
-        return draft.commit(JsonNodeFactory.instance.objectNode().put("lines", 1),
-                JsonNodeFactory.instance.objectNode().put("kept", 1));
+        return draft.commit(JOB.counters(), JOB.summary());
     }
 
     private static String read(InputStream in) throws IOException {
@@ -107,7 +108,7 @@ class FileDatasetStoreTest {
     @Test
     void a_restart_keeps_complete_datasets_and_marks_interrupted_ones_failed() throws IOException {
         FileDatasetStore first = open();
-        storeComplete(first, "kept", "input\n", "row\n");
+        DatasetMeta kept = storeComplete(first, "kept", "input\n", "row\n");
         DatasetDraft interrupted = first.create("cut", "cut off");
         interrupted.input().write(new byte[100_000]);
         interrupted.rows().write("half a ro".getBytes(StandardCharsets.UTF_8));
@@ -116,7 +117,10 @@ class FileDatasetStoreTest {
 
         FileDatasetStore second = open();
 
-        assertThat(second.find("kept")).get().extracting(DatasetMeta::status).isEqualTo(DatasetStatus.COMPLETE);
+        // Every field, counters and summary included, comes back from meta.json as it was committed.
+        assertThat(second.find("kept")).contains(kept);
+        assertThat(kept.status()).isEqualTo(DatasetStatus.COMPLETE);
+        assertThat(kept.summary().topTerms()).extracting(Summary.TermCount::term).containsExactly("a");
         assertThat(read(second.openRows("kept"))).isEqualTo("row\n");
         assertThat(read(second.openInput("kept"))).isEqualTo("input\n");
         DatasetMeta cut = second.find("cut").orElseThrow();
@@ -158,7 +162,7 @@ class FileDatasetStoreTest {
             times.add(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i));
         }
         MutableClock clock = new MutableClock();
-        FileDatasetStore store = FileDatasetStore.open(dataDir, json, clock);
+        FileDatasetStore store = FileDatasetStore.open(dataDir, clock);
         for (int i = 0; i < 5; i++) {
             clock.now = times.get(i);
             storeComplete(store, "d" + i, "", "");
@@ -230,6 +234,18 @@ class FileDatasetStoreTest {
         @Override
         public Instant instant() {
             return now;
+        }
+    }
+
+    private static JobResult result() {
+        String lines = "{\"id\": \"x\", \"updated\": \"Sun, 06 Sep 2009 11:36:20 +0000\", \"tags\": [{\"term\": \"a\"}]}\n"
+                + "not json\n";
+        try (TagStatsJob job = new TagStatsJob(JobConfig.defaults(), Path.of(System.getProperty("java.io.tmpdir")))) {
+            byte[] bytes = lines.getBytes(StandardCharsets.UTF_8);
+            job.accept(bytes, 0, bytes.length);
+            return job.finish(java.io.OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }

@@ -2,21 +2,22 @@ package tally.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Tag;
+import tally.job.Counters;
 import org.junit.jupiter.api.Test;
 
 @Tag("unit")
 class SubmissionCheckTest {
 
-    private static JsonNode counters(String json) throws Exception {
-        return new ObjectMapper().readTree(json);
+    /** Counters with these lines and skip reasons, as the job would give them. */
+    private static Counters counters(long lines, long invalidJson, long notObject) {
+        return new Counters(0, lines, lines - invalidJson - notObject, 0, invalidJson + notObject,
+                new Counters.SkippedByReason(invalidJson, notObject, 0, 0, 0, 0));
     }
 
     @Test
     void a_submission_without_lines_is_refused() throws Exception {
-        assertThat(SubmissionCheck.refusal(counters("{\"lines\": 0, \"skipped_by_reason\": {\"invalid_json\": 0}}")).title())
+        assertThat(SubmissionCheck.refusal(counters(0, 0, 0)).title())
                 .isEqualTo("Nothing to tally");
         assertThat(SubmissionCheck.refusal(null).title()).isEqualTo("Nothing to tally");
     }
@@ -24,7 +25,7 @@ class SubmissionCheckTest {
     @Test
     void a_submission_in_which_no_line_is_json_is_refused_with_the_count() throws Exception {
         FormPage.FormError refusal = SubmissionCheck.refusal(
-                counters("{\"lines\": 1200, \"skipped_by_reason\": {\"invalid_json\": 1200}}"));
+                counters(1200, 1200, 0));
 
         assertThat(refusal.title()).isEqualTo("That does not look like JSON lines");
         assertThat(refusal.detail()).startsWith("None of its 1,200 lines is a JSON value.");
@@ -33,8 +34,8 @@ class SubmissionCheckTest {
     @Test
     void bad_lines_in_a_good_file_are_counted_not_refused() throws Exception {
         assertThat(SubmissionCheck.refusal(
-                counters("{\"lines\": 3, \"skipped_by_reason\": {\"invalid_json\": 2}}"))).isNull();
+                counters(3, 2, 0))).isNull();
         assertThat(SubmissionCheck.refusal(
-                counters("{\"lines\": 2, \"skipped_by_reason\": {\"invalid_json\": 0, \"not_object\": 2}}"))).isNull();
+                counters(2, 0, 2))).isNull();
     }
 }
