@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import tally.http.BuildVersion;
 
 /**
  * The parsed command line of {@code tally} or one of its subcommands: {@code --name value} or
@@ -206,7 +207,7 @@ final class CommandArgs {
             return true;
         }
         if (has(VERSION)) {
-            print(out, VersionInfo.line() + "\n");
+            print(out, "tally " + BuildVersion.current().version() + " (" + BuildVersion.current().commit() + ")" + "\n");
             return true;
         }
         return false;

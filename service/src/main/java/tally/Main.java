@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
@@ -37,8 +38,25 @@ public final class Main {
     static final Option MAX_UPLOAD_BYTES = Option.value("--max-upload-bytes", "BYTES",
             "Largest upload accepted, compressed or not; the default is 1 GiB")
             .withEnv("TALLY_MAX_UPLOAD_BYTES").withDefault(ServerConfig.DEFAULT_MAX_UPLOAD_BYTES);
-    static final List<Option> OPTIONS =
-            List.of(HOST, PORT, DATA_DIR, MAX_UPLOAD_BYTES, CommandArgs.HELP, CommandArgs.VERSION);
+
+    /** How one option of the command line sets the server's config. */
+    @FunctionalInterface
+    private interface Setting {
+        void apply(ServerConfig.Builder config, CommandArgs cli) throws UsageException;
+    }
+
+    /** A server option and its setting: a new option is one entry here and one setter on the builder. */
+    private record ServerOption(Option option, Setting setting) {
+    }
+
+    private static final List<ServerOption> SERVER_OPTIONS = List.of(
+            new ServerOption(HOST, (config, cli) -> config.host(cli.string(HOST))),
+            new ServerOption(PORT, (config, cli) -> config.port(cli.intValue(PORT))),
+            new ServerOption(DATA_DIR, (config, cli) -> config.dataDir(cli.path(DATA_DIR))),
+            new ServerOption(MAX_UPLOAD_BYTES, (config, cli) -> config.maxUploadBytes(cli.longValue(MAX_UPLOAD_BYTES))));
+
+    static final List<Option> OPTIONS = Stream.concat(SERVER_OPTIONS.stream().map(ServerOption::option),
+            Stream.of(CommandArgs.HELP, CommandArgs.VERSION)).toList();
 
     /** Subcommand names are short: their descriptions line up right after them. */
     private static final int COMMAND_COLUMN = 12;
@@ -95,9 +113,12 @@ public final class Main {
 
     /** The settings as given, validated: a bad port is refused before anything starts. */
     static ServerConfig serverConfig(CommandArgs cli) throws UsageException {
+        ServerConfig.Builder config = ServerConfig.builder();
+        for (ServerOption option : SERVER_OPTIONS) {
+            option.setting().apply(config, cli);
+        }
         try {
-            return ServerConfig.defaults().withHost(cli.string(HOST)).withPort(cli.intValue(PORT))
-                    .withDataDir(cli.path(DATA_DIR)).withMaxUploadBytes(cli.longValue(MAX_UPLOAD_BYTES));
+            return config.build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage(), e);
         }

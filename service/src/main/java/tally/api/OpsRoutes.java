@@ -5,12 +5,10 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Properties;
+import tally.http.BuildVersion;
 import tally.http.JsonReply;
 import tally.http.Lifecycle;
 import tally.http.Metrics;
@@ -33,12 +31,13 @@ public final class OpsRoutes {
     private final Map<String, String> version;
     private final ProblemBoundary.Factory boundary;
 
-    public OpsRoutes(ObjectMapper json, Lifecycle lifecycle, Metrics metrics, ProblemBoundary.Factory boundary) {
+    public OpsRoutes(ObjectMapper json, Lifecycle lifecycle, Metrics metrics, ProblemBoundary.Factory boundary,
+            BuildVersion version) {
         this.json = json;
         this.lifecycle = lifecycle;
         this.metrics = metrics;
         this.boundary = boundary;
-        this.version = readVersion();
+        this.version = Map.of("version", version.version(), "commit", version.commit());
     }
 
     public void addTo(RouteTable routes) {
@@ -60,18 +59,5 @@ public final class OpsRoutes {
         metrics.write(out);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, metrics.contentType());
         exchange.getResponseSender().send(ByteBuffer.wrap(out.toByteArray()));
-    }
-
-    /** tally-version.properties is filled in by the Maven build (project version, git commit). */
-    private static Map<String, String> readVersion() {
-        Properties p = new Properties();
-        try (InputStream in = OpsRoutes.class.getResourceAsStream("/tally-version.properties")) {
-            if (in != null) {
-                p.load(in);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return Map.of("version", p.getProperty("version", "unknown"), "commit", p.getProperty("commit", "unknown"));
     }
 }

@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * Everything the server is configured with, read once in {@link Main} (flags, then {@code TALLY_*}
- * environment variables, then defaults) and passed down through constructors.
+ * Everything the server is configured with, read once by the command line (flags, then {@code TALLY_*}
+ * environment variables, then the defaults of {@link Builder}) and passed down through constructors.
  *
  * @param host address to listen on
  * @param port port to listen on; 0 picks a free one
@@ -54,56 +54,89 @@ public record ServerConfig(
     }
 
     /**
-     * The embedded defaults: 0.0.0.0:8080, ./tally-data, 1 GiB uploads; 10,000 progress WebSockets, each
-     * waiting at most 10 minutes for its upload to start (the web UI starts it at once).
+     * The embedded defaults: 0.0.0.0:8080, ./tally-data, 1 GiB uploads, 8 at once; 10,000 progress
+     * WebSockets, each waiting at most 10 minutes for its upload to start (the web UI starts it at once).
      */
     public static ServerConfig defaults() {
-        return new ServerConfig(DEFAULT_HOST, DEFAULT_PORT, Path.of(DEFAULT_DATA_DIR), DEFAULT_MAX_UPLOAD_BYTES,
-                8, Set.of(), Duration.ofSeconds(30), 10_000, Duration.ofMinutes(10));
+        return builder().build();
     }
 
     /** Loopback, a free port, the given data dir: what tests start. */
     public static ServerConfig loopback(Path dataDir) {
-        return defaults().withHost("127.0.0.1").withPort(0).withDataDir(dataDir);
+        return builder().host("127.0.0.1").port(0).dataDir(dataDir).build();
     }
 
-    public ServerConfig withHost(String value) {
-        return new ServerConfig(value, port, dataDir, maxUploadBytes, maxConcurrentUploads, allowedOrigins, drainTimeout,
-                maxProgressWatchers, progressWaitLimit);
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public ServerConfig withPort(int value) {
-        return new ServerConfig(host, value, dataDir, maxUploadBytes, maxConcurrentUploads, allowedOrigins, drainTimeout,
-                maxProgressWatchers, progressWaitLimit);
+    /** A builder holding this config's values, to change some of them. */
+    public Builder toBuilder() {
+        return new Builder().host(host).port(port).dataDir(dataDir).maxUploadBytes(maxUploadBytes)
+                .maxConcurrentUploads(maxConcurrentUploads).allowedOrigins(allowedOrigins).drainTimeout(drainTimeout)
+                .progressLimits(maxProgressWatchers, progressWaitLimit);
     }
 
-    public ServerConfig withDataDir(Path value) {
-        return new ServerConfig(host, port, value, maxUploadBytes, maxConcurrentUploads, allowedOrigins, drainTimeout,
-                maxProgressWatchers, progressWaitLimit);
-    }
+    /** Starts from the embedded defaults; {@link #build} validates. */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port = DEFAULT_PORT;
+        private Path dataDir = Path.of(DEFAULT_DATA_DIR);
+        private long maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
+        private int maxConcurrentUploads = 8;
+        private Set<String> allowedOrigins = Set.of();
+        private Duration drainTimeout = Duration.ofSeconds(30);
+        private int maxProgressWatchers = 10_000;
+        private Duration progressWaitLimit = Duration.ofMinutes(10);
 
-    public ServerConfig withMaxUploadBytes(long value) {
-        return new ServerConfig(host, port, dataDir, value, maxConcurrentUploads, allowedOrigins, drainTimeout,
-                maxProgressWatchers, progressWaitLimit);
-    }
+        private Builder() {
+        }
 
-    public ServerConfig withMaxConcurrentUploads(int value) {
-        return new ServerConfig(host, port, dataDir, maxUploadBytes, value, allowedOrigins, drainTimeout,
-                maxProgressWatchers, progressWaitLimit);
-    }
+        public Builder host(String value) {
+            host = value;
+            return this;
+        }
 
-    public ServerConfig withAllowedOrigins(Set<String> value) {
-        return new ServerConfig(host, port, dataDir, maxUploadBytes, maxConcurrentUploads, value, drainTimeout,
-                maxProgressWatchers, progressWaitLimit);
-    }
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
 
-    public ServerConfig withDrainTimeout(Duration value) {
-        return new ServerConfig(host, port, dataDir, maxUploadBytes, maxConcurrentUploads, allowedOrigins, value,
-                maxProgressWatchers, progressWaitLimit);
-    }
+        public Builder dataDir(Path value) {
+            dataDir = value;
+            return this;
+        }
 
-    public ServerConfig withProgressLimits(int maxWatchers, Duration waitLimit) {
-        return new ServerConfig(host, port, dataDir, maxUploadBytes, maxConcurrentUploads, allowedOrigins, drainTimeout,
-                maxWatchers, waitLimit);
+        public Builder maxUploadBytes(long value) {
+            maxUploadBytes = value;
+            return this;
+        }
+
+        public Builder maxConcurrentUploads(int value) {
+            maxConcurrentUploads = value;
+            return this;
+        }
+
+        public Builder allowedOrigins(Set<String> value) {
+            allowedOrigins = value;
+            return this;
+        }
+
+        public Builder drainTimeout(Duration value) {
+            drainTimeout = value;
+            return this;
+        }
+
+        public Builder progressLimits(int maxWatchers, Duration waitLimit) {
+            maxProgressWatchers = maxWatchers;
+            progressWaitLimit = waitLimit;
+            return this;
+        }
+
+        /** The config; throws {@link IllegalArgumentException} naming the first value out of range. */
+        public ServerConfig build() {
+            return new ServerConfig(host, port, dataDir, maxUploadBytes, maxConcurrentUploads, allowedOrigins,
+                    drainTimeout, maxProgressWatchers, progressWaitLimit);
+        }
     }
 }

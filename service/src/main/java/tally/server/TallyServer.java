@@ -20,6 +20,7 @@ import java.util.logging.Logger;
 import tally.api.DatasetRoutes;
 import tally.api.OpsRoutes;
 import tally.http.AccessLog;
+import tally.http.BuildVersion;
 import tally.http.DrainGate;
 import tally.http.Json;
 import tally.http.Lifecycle;
@@ -80,11 +81,11 @@ public final class TallyServer {
         // have a table of their own, which DrainGate uses past the graceful shutdown handler.
         RouteTable routes = new RouteTable();
         RouteTable ops = new RouteTable();
-        new OpsRoutes(json, lifecycle, metrics, boundary).addTo(ops);
+        new OpsRoutes(json, lifecycle, metrics, boundary, BuildVersion.current()).addTo(ops);
         routes.addAll(ops);
         new DatasetRoutes(store, ingest, json, problems, boundary).addTo(routes);
         routes.get("/ws/datasets/{id}", new ProgressSocket(hub, config.allowedOrigins()));
-        new PageRoutes(store, ingest, config.maxUploadBytes(), json).addTo(routes);
+        new PageRoutes(store, ingest, config.maxUploadBytes(), json, BuildVersion.current()).addTo(routes);
 
         this.graceful = Handlers.gracefulShutdown(routes);
         HttpHandler chain = new AccessLog(new RequestMetrics(metrics,

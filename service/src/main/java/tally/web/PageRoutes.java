@@ -2,14 +2,11 @@ package tally.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.undertow.server.HttpHandler;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Properties;
 import tally.http.RouteTable;
 import tally.ingest.Ingest;
 import tally.store.DatasetStore;
+import tally.http.BuildVersion;
 
 /**
  * The HTML pages' route table, added to the server's by {@link tally.http.TallyServer}:
@@ -38,12 +35,12 @@ public final class PageRoutes {
     private final DeletePage confirmDelete;
     private final Layout layout;
 
-    public PageRoutes(DatasetStore store, Ingest ingest, long maxUploadBytes, ObjectMapper json) {
+    public PageRoutes(DatasetStore store, Ingest ingest, long maxUploadBytes, ObjectMapper json, BuildVersion version) {
         ClassLoader loader = PageRoutes.class.getClassLoader();
         Templates templates = new Templates(loader);
         CsrfToken csrf = new CsrfToken();
         this.statics = new StaticFiles(loader, STATIC_FILES);
-        this.layout = new Layout(templates, statics, version(loader));
+        this.layout = new Layout(templates, statics, version.version());
         this.form = new FormPage(layout, csrf, maxUploadBytes);
         this.list = new DatasetListPage(store, layout);
         this.result = new ResultPage(store, json, layout, new BarChart(templates));
@@ -64,17 +61,5 @@ public final class PageRoutes {
 
     private HttpHandler page(HttpHandler handler) {
         return new SecurityHeaders(new PageGuard(layout, handler));
-    }
-
-    private static String version(ClassLoader loader) {
-        Properties properties = new Properties();
-        try (InputStream in = loader.getResourceAsStream("tally-version.properties")) {
-            if (in != null) {
-                properties.load(in);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return properties.getProperty("version", "unknown");
     }
 }

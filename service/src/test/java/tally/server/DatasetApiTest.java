@@ -226,7 +226,7 @@ class DatasetApiTest {
     @Test
     void a_second_server_on_a_taken_port_fails_to_start_with_the_address_in_the_message(TallyServer running,
             @TempDir Path otherDir) {
-        ServerConfig taken = ServerConfig.loopback(otherDir).withPort(running.port());
+        ServerConfig taken = ServerConfig.loopback(otherDir).toBuilder().port(running.port()).build();
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> TallyServer.start(taken))
                 .isInstanceOf(IOException.class).hasMessageContaining("127.0.0.1:" + running.port());

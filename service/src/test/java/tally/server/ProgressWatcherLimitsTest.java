@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Tag("async")
 class ProgressWatcherLimitsTest {
     @RegisterExtension
-    final TallyServerExtension server = new TallyServerExtension(c -> c.withProgressLimits(2, Duration.ofSeconds(1)));
+    final TallyServerExtension server = new TallyServerExtension(c -> c.progressLimits(2, Duration.ofSeconds(1)));
 
     private ApiClient api() {
         return new ApiClient(server.baseUri());

@@ -18,7 +18,7 @@ import tally.store.FileTree;
  * Runs the real server in-process for a test class: {@link TallyServer#start} (the same wiring as
  * {@code Main}) on 127.0.0.1 port 0 with a fresh temporary data directory, stopped and deleted after.
  * Use {@code @ExtendWith(TallyServerExtension.class)} for the defaults, or
- * {@code @RegisterExtension static final TallyServerExtension server = new TallyServerExtension(c -> c.withMaxUploadBytes(1024))}
+ * {@code @RegisterExtension static final TallyServerExtension server = new TallyServerExtension(c -> c.maxUploadBytes(1024))}
  * to adjust the config; as a static field the server lives for the class, as an instance field for
  * each test. Test methods and constructors may take a {@link URI} (the base, {@code http://127.0.0.1:PORT})
  * or the {@link TallyServer}; {@link #baseUri()}, {@link #server()} and {@link #dataDir()} do the same
@@ -27,7 +27,7 @@ import tally.store.FileTree;
 public final class TallyServerExtension
         implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
 
-    private final UnaryOperator<ServerConfig> customize;
+    private final UnaryOperator<ServerConfig.Builder> customize;
     private TallyServer server;
     private Path dataDir;
     private boolean perClass;
@@ -36,7 +36,7 @@ public final class TallyServerExtension
         this(UnaryOperator.identity());
     }
 
-    public TallyServerExtension(UnaryOperator<ServerConfig> customize) {
+    public TallyServerExtension(UnaryOperator<ServerConfig.Builder> customize) {
         this.customize = customize;
     }
 
@@ -67,7 +67,7 @@ public final class TallyServerExtension
 
     private void startServer() throws IOException {
         dataDir = Files.createTempDirectory("tally-test-");
-        server = TallyServer.start(customize.apply(ServerConfig.loopback(dataDir)));
+        server = TallyServer.start(customize.apply(ServerConfig.loopback(dataDir).toBuilder()).build());
     }
 
     private void stopServer() throws IOException {

@@ -27,7 +27,7 @@ class UploadErrorsTest {
 
     @RegisterExtension
     static final TallyServerExtension SERVER = new TallyServerExtension(
-            c -> c.withMaxUploadBytes(CAP).withMaxConcurrentUploads(1));
+            c -> c.maxUploadBytes(CAP).maxConcurrentUploads(1));
 
     private final ApiClient api = new ApiClient(SERVER.baseUri());
 

@@ -27,7 +27,7 @@ class NoScriptUiTest {
 
     @RegisterExtension
     @Order(1)
-    static final TallyServerExtension server = new TallyServerExtension(config -> config.withMaxUploadBytes(CAP));
+    static final TallyServerExtension server = new TallyServerExtension(config -> config.maxUploadBytes(CAP));
 
     @RegisterExtension
     @Order(2)
