@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Tally's benchmark suite in one command (issue 6): Tally's `stats` file mode and HTTP upload against
+# Tally's benchmark suite in one command: Tally's `stats` file mode and HTTP upload against
 # DuckDB and jq doing the same job on the same generated file, side by side in each run; start-up, peak
 # RSS, wrk on the read API, a 1 GB upload under -Xmx256m, the JMH job benchmark and a count of bytes
 # allocated per record. Writes a table with median, min and max to docs/benchmarks.md.
@@ -16,7 +16,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs=3
-size=206000000     # 206 MB, about 200,000 records: the issue's reference file
+size=206000000     # 206 MB, about 200,000 records: the reference file
 big_size=1000000000   # 1 GB: whole lines past it must stay under the default 1 GiB upload cap
 seed=2013
 build=1 big=1 jmh=1 smoke=0
@@ -134,7 +134,7 @@ if [[ ! -s "$data" ]]; then
 fi
 record input_bytes 0 "$(stat -c %s "$data")"
 record input_lines 0 "$(wc -l <"$data")"
-cat "$data" >/dev/null   # page cache: every tool reads a warm file, as in the issue's DuckDB figure
+cat "$data" >/dev/null   # page cache: every tool reads a warm file, as in the reference DuckDB figure
 
 # --- steps -------------------------------------------------------------------------------------------
 start_service() {   # $1 = label, rest = JVM options; sets service_pid, service_url; records startup

@@ -8,12 +8,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The tag-stats job written as DuckDB SQL: the yardstick of issue 6.
+ * The tag-stats job written as DuckDB SQL: the yardstick of the benchmarks.
  *
  * <p>Reads only {@code id}, {@code updated} and {@code tags} with {@code read_json}, computes the same
- * twenty columns per record as {@code tally.job.TagStatsJob} (SPEC "Per line" and "The row") and writes
+ * twenty columns per record as {@code tally.job.TagStatsJob} (docs/stats-contract.md, "Per line" and "The row") and writes
  * them sorted by id as a tab-separated file; or computes aggregates only. Only the query is timed: the
- * driver is loaded and a connection opened before the clock starts, as in the issue's reference figures.
+ * driver is loaded and a connection opened before the clock starts, as in the reference figures the targets were set against.
  *
  * <p>Where it differs from Tally, in DuckDB's favour: floats are printed the way DuckDB prints doubles
  * (not Python's {@code %.12g}), text is written as it is (no backslash escaping), ties on id are not
@@ -66,7 +66,7 @@ public final class DuckDbJob implements AutoCloseable {
 
     private final Connection connection;
 
-    /** Opens an in-memory database limited to {@code threads} threads (issue 6 compares on 2 cores). */
+    /** Opens an in-memory database limited to {@code threads} threads (the benchmarks compare on 2 cores). */
     public DuckDbJob(int threads) throws SQLException {
         this.connection = DriverManager.getConnection("jdbc:duckdb:");
         try (Statement statement = connection.createStatement()) {

@@ -89,9 +89,13 @@ public final class DeployCli {
         return root;
     }
 
-    /** Accepts 200ms, 30s, 5m, 1h or an ISO-8601 duration. */
+    /** Accepts 200ms, 30s, 5m, 1h or an ISO-8601 duration (PT30S, PT5M, P1D). */
     static Duration parseDuration(String text) {
         String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        if (t.startsWith("p") || t.startsWith("-p")) {
+            // ISO-8601 before the suffixes: "PT30S" ends with an s too.
+            return Duration.parse(text.trim());
+        }
         if (t.endsWith("ms")) {
             return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
         }

@@ -17,7 +17,7 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "smoke", description = "Check the live release through the stable address: health, version and one tiny dataset.")
 final class SmokeCommand implements Callable<Integer> {
-    /** Two valid records: both must be kept (SPEC-stats: lines = kept + no_tags + skipped). */
+    /** Two valid records: both must be kept (lines = kept + no_tags + skipped, docs/stats-contract.md). */
     static final String DATASET = """
             {"id":"smoke-1","updated":"Sun, 06 Sep 2009 11:36:20 +0000","tags":[{"term":"trips"},{"term":"howto"}]}
             {"id":"smoke-2","updated":"Mon, 07 Sep 2009 08:01:02 +0000","tags":[{"term":"java"}]}

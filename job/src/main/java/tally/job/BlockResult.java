@@ -29,7 +29,7 @@ final class BlockResult {
 
     /**
      * Forgets the previous block and parses the lines of {@code b[from, to)}; a last line without LF
-     * counts too (SPEC "Input").
+     * counts too (docs/stats-contract.md, "Input").
      */
     BlockResult parse(LineParser parser, byte[] b, int from, int to, int maxLineBytes) {
         aggregates.clear();

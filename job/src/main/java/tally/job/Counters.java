@@ -3,7 +3,7 @@ package tally.job;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
- * The job's counters (SPEC "Counters"); {@code lines == kept + noTags + skipped} always holds.
+ * The job's counters (docs/stats-contract.md, "Counters"); {@code lines == kept + noTags + skipped} always holds.
  *
  * <p>JSON: {@code {"bytes":0,"lines":0,"kept":0,"no_tags":0,"skipped":0,"skipped_by_reason":
  * {"invalid_json":0,"not_object":0,"bad_tags":0,"bad_updated":0,"bad_id":0,"too_long":0}}}.

@@ -4,7 +4,7 @@ package tally.job;
  * Limits of the job.
  *
  * @param maxLineBytes a longer line (LF and a dropped CR not counted) is {@code skipped: too_long}
- *     (SPEC "Input"); the job never buffers more than this (and a CR) for one line
+ *     (docs/stats-contract.md, "Input"); the job never buffers more than this (and a CR) for one line
  * @param sortMemoryBytes rows held in memory before a sorted run is spilled to disk
  * @param maxExactTerms distinct terms counted exactly; beyond, the top terms become approximate
  * @param threads threads that parse blocks of lines; 1 parses on the thread that calls

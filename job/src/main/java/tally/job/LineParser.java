@@ -6,7 +6,7 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * Applies SPEC rules 1 to 8 to one line and, when the line is kept, has its row written
+ * Applies the per-line rules (docs/stats-contract.md, "Per line") to one line and, when the line is kept, has its row written
  * ({@link RowWriter}).
  *
  * <p>One pass finds the line's end and validates the whole line as UTF-8 and JSON (the two fail the
@@ -19,7 +19,7 @@ import java.util.Arrays;
  * <p>Not thread-safe, but holds no shared state: use one instance per thread.
  */
 final class LineParser {
-    /** SPEC rule 2: nesting deeper than this is invalid. */
+    /** Rule 2 of docs/stats-contract.md: nesting deeper than this is invalid. */
     static final int MAX_DEPTH = 1000;
 
     private static final byte PLAIN = 0;
@@ -770,7 +770,7 @@ final class LineParser {
         for (int i = sliceOff, stop = sliceOff + sliceLen; i <= stop; i++) {
             byte c = i < stop ? sliceBuf[i] : (byte) ' ';
             if (c == ',') {
-                continue; // SPEC rule 6: every comma is removed before splitting
+                continue; // Rule 6 of docs/stats-contract.md: every comma is removed before splitting
             }
             if (c == ' ') {
                 switch (field) {

@@ -5,7 +5,7 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 
 /**
- * Floats as Python 2's {@code str(float)} printed them (SPEC "The row"): C's {@code %.12g}, then
+ * Floats as Python 2's {@code str(float)} printed them (docs/stats-contract.md, "The row"): C's {@code %.12g}, then
  * {@code .0} appended when the result looks like an integer. Written by hand because Java's
  * {@code %.12g} keeps trailing zeros and picks the exponent form differently.
  */

@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.PriorityQueue;
 
 /**
- * Sorts rows by key (unsigned bytes), stably, in bounded memory (SPEC "The row": the order Hadoop's
+ * Sorts rows by key (unsigned bytes), stably, in bounded memory (docs/stats-contract.md, "The row": the order Hadoop's
  * reduce gave). Rows are held in 1 MiB pages (growing one big array would need twice its size while
  * copying); when they would pass the memory budget they are sorted and spilled as a run file, and {@link #writeSorted} merges the runs. Runs hold consecutive rows
  * and a merge prefers the earlier run on equal keys, so equal keys keep their input order.
@@ -421,7 +421,7 @@ final class RowSorter implements Closeable {
     }
 
     /**
-     * The in-memory sort and write on two threads (SPEC order unchanged): each thread sorts half of
+     * The in-memory sort and write on two threads (the contract's order unchanged): each thread sorts half of
      * the rows; then one writes the first half of the merged order to the output while the other
      * copies the second half into memory, written right after. Nothing else overlaps the time between
      * the end of the input and the last row written, so one thread left a core idle: on the 206 MB

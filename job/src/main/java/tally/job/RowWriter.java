@@ -7,7 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * SPEC "The row": writes the row of the line a {@link LineParser} just kept, reusing one buffer.
+ * docs/stats-contract.md, "The row": writes the row of the line a {@link LineParser} just kept, reusing one buffer.
  * Not thread-safe: one per parser.
  */
 final class RowWriter {
@@ -116,7 +116,7 @@ final class RowWriter {
     }
 
     /**
-     * SPEC "The row": TAB, LF, CR and backslash get a backslash before them; NUL is dropped. Writes
+     * docs/stats-contract.md, "The row": TAB, LF, CR and backslash get a backslash before them; NUL is dropped. Writes
      * {@code src[from, to)} at {@code o[n]} (room for twice as many bytes); returns the index after it.
      */
     private static int putText(byte[] o, int n, byte[] src, int from, int to) {

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The statistics a user reads first (SPEC "Summary"), computed over the kept rows in the same pass.
+ * The statistics a user reads first (docs/stats-contract.md, "Summary"), computed over the kept rows in the same pass.
  *
  * <p>JSON shape:
  * <pre>{@code

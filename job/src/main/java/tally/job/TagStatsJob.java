@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link JobConfig#sortMemoryBytes()}; term counts are bounded by {@link JobConfig#maxExactTerms()}.
  */
 public final class TagStatsJob implements Closeable {
-    /** The row's columns (SPEC "The row"), for {@code rows.tsv?header=true}. */
+    /** The row's columns (docs/stats-contract.md, "The row"), for {@code rows.tsv?header=true}. */
     public static final String HEADER = String.join("\t", "id", "weekday", "month", "year", "hour", "minute",
             "second", "num_tags", "sum_tag_len", "avg_tag_len", "f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7",
             "f8", "f9") + "\n";
@@ -172,7 +172,7 @@ public final class TagStatsJob implements Closeable {
         return result();
     }
 
-    /** No more input: parses what is left, a last line without LF included (SPEC "Input"). */
+    /** No more input: parses what is left, a last line without LF included (docs/stats-contract.md, "Input"). */
     public void endInput() throws IOException {
         if (!finished) {
             finished = true;
@@ -180,7 +180,7 @@ public final class TagStatsJob implements Closeable {
                 totals.count(Outcome.TOO_LONG);
                 skippingLongLine = false;
             } else if (blockLen > 0) {
-                submit(block, blockLen); // SPEC "Input": a last line without LF still counts
+                submit(block, blockLen); // docs/stats-contract.md, "Input": a last line without LF still counts
                 block = new byte[0];
                 blockLen = 0;
             }

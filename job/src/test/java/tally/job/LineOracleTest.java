@@ -207,7 +207,7 @@ class LineOracleTest {
         }
     }
 
-    /** SPEC rules 1 to 3 without LineParser: the JDK's strict UTF-8 decoder, then Jackson on the decoded text. */
+    /** The contract's rules 1 to 3 without LineParser: the JDK's strict UTF-8 decoder, then Jackson on the decoded text. */
     static Verdict oracle(byte[] line) {
         // REPORT refuses overlongs, encoded surrogates (ED A0..BF) and code points above U+10FFFF, as the spec does.
         CharsetDecoder utf8 = UTF_8.newDecoder()

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every rule of SPEC-stats.md "Per line", with literal lines and literal rows. */
+/** Every rule of docs/stats-contract.md "Per line", with literal lines and literal rows. */
 @Tag("unit")
 class LineRulesTest {
     /** The row of a line with id "a", the spec example's updated and one tag, "abc". */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tally.sample.BookmarkGenerator;
 
-/** SPEC "The row": rows ordered by id as unsigned UTF-8 bytes, equal ids in input order, any size. */
+/** docs/stats-contract.md, "The row": rows ordered by id as unsigned UTF-8 bytes, equal ids in input order, any size. */
 @Tag("unit")
 class RowOrderTest {
     @TempDir

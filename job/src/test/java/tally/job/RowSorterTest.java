@@ -39,7 +39,7 @@ class RowSorterTest {
         return (new String(key, UTF_8) + "\t" + i + "\n").getBytes(UTF_8);
     }
 
-    /** The order SPEC "The row" asks for, from a stable library sort. */
+    /** The order docs/stats-contract.md, "The row" asks for, from a stable library sort. */
     private static byte[] expected(List<byte[]> keys) {
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {

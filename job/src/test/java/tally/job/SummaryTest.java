@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SPEC "Summary": figures over the kept rows, and the JSON the service stores and serves. */
+/** docs/stats-contract.md, "Summary": figures over the kept rows, and the JSON the service stores and serves. */
 @Tag("unit")
 class SummaryTest {
     @TempDir

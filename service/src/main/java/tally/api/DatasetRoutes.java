@@ -24,7 +24,7 @@ import tally.store.DatasetPage;
 import tally.store.DatasetStore;
 
 /**
- * The dataset API (issue 2's contract): upload with POST or PUT, read the list, one dataset, its
+ * The dataset API (the README's API table): upload with POST or PUT, read the list, one dataset, its
  * rows and its original input, delete. Listing is paginated with {@code ?limit=} (1-1000, default 50)
  * and an opaque {@code ?cursor=} taken from the previous page's {@code next_cursor}: a cursor names
  * the last dataset seen, so pages do not shift when datasets are added or deleted meanwhile.

@@ -43,7 +43,7 @@ public final class Metrics {
 
     /**
      * JVM metrics are registered at the first scrape, not at start-up: registering them loads and
-     * queries every MXBean, which took 1.7 s of a loaded 2-core machine's start (issue 6 wants
+     * queries every MXBean, which took 1.7 s of a loaded 2-core machine's start (the start-up target wants
      * /readyz within 1 s). Their values are read from the MXBeans at each scrape, so nothing is lost.
      */
     private synchronized void registerJvmMetrics() {

@@ -11,7 +11,7 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Writes an upload's input to the store on a thread of its own, so that compressing and writing
- * one chunk overlaps parsing the next (issue 6: the disk is a floor for a durable upload, the parser
+ * one chunk overlaps parsing the next (the disk is a floor for a durable upload, the parser
  * another; doing both on one thread adds them up). The queue is bounded: when the disk falls behind,
  * {@link #write} blocks the worker, which in turn keeps the receiver paused, so the client slows down.
  */

@@ -7,7 +7,7 @@ import java.util.Locale;
 /**
  * A vertical bar chart drawn as inline SVG on the server: no script, no chart library, and it prints.
  * Labels and tooltips go through the template's escaping like any user text (weekday and hour values
- * are copied verbatim from the data, SPEC "Per line" rule 6).
+ * are copied verbatim from the data, docs/stats-contract.md, "Per line", rule 6).
  */
 public final class BarChart {
 

@@ -4,7 +4,7 @@ import tally.job.Counters;
 
 /**
  * Whether a finished dataset is worth keeping, for submissions made through the pages. Bad lines in a
- * good file are counted as skipped, with their reason (SPEC "Per line"), so the rule is narrow: a
+ * good file are counted as skipped, with their reason (docs/stats-contract.md, "Per line"), so the rule is narrow: a
  * submission with no line at all, or in which not one line is JSON, was almost certainly the wrong file
  * (a spreadsheet, a compressed file without its {@code .gz} name, a pretty-printed JSON document), and is
  * refused with a message instead of being kept as a dataset of skipped lines.

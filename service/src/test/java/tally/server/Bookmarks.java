@@ -1,6 +1,6 @@
 package tally.server;
 
-/** Literal bookmark lines and their rows (SPEC "The row" example among them), for the HTTP tests. */
+/** Literal bookmark lines and their rows (docs/stats-contract.md, "The row" example among them), for the HTTP tests. */
 public final class Bookmarks {
     public static final String SPEC_LINE = "{\"id\":\"http://delicious.com/url/0001c173b0f84ea81d188336223f9d7d#linooliveira\","
             + "\"updated\":\"Sun, 06 Sep 2009 11:36:20 +0000\",\"tags\":[{\"term\":\"trips\"},{\"term\":\"howto\"},"
