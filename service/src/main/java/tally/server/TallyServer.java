@@ -87,7 +87,11 @@ public final class TallyServer {
         routes.get("/ws/datasets/{id}", new ProgressSocket(hub, config.allowedOrigins()));
         new PageRoutes(store, ingest, config.maxUploadBytes(), json, BuildVersion.current()).addTo(routes);
 
-        this.graceful = Handlers.gracefulShutdown(routes);
+        // Expect: 100-continue (curl sends it for every body over 1 MB, and waits a second for the answer):
+        // the 100 goes out when the upload starts reading the body, that is once the route, the content
+        // type, the size and a free upload slot have been checked; a request refused before that gets
+        // its final 4xx at once and the connection closes without the body being sent.
+        this.graceful = Handlers.gracefulShutdown(Handlers.httpContinueRead(routes));
         HttpHandler chain = new AccessLog(new RequestMetrics(metrics,
                 new ProblemBoundary(problems, new DrainGate(lifecycle, ops, graceful))));
 
