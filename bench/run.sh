@@ -5,12 +5,14 @@
 # allocated per record. Writes a table with median, min and max to docs/benchmarks.md.
 #
 # Usage: bench/run.sh [--smoke] [--runs N] [--size BYTES] [--seed S] [--no-build] [--no-big] [--no-jmh]
-#                     [--out FILE]
+#                     [--out FILE] [--allow-load]
 #   --smoke     a 2 MB file, one run, 2 s of wrk, short JMH, a 4 MB "big" upload: checks the suite works
 #               (CI); the report is marked "smoke: not a measurement" and goes under bench/target/
 #   --no-build  use the jars already built (service/target/tally.jar, bench/target/benchmarks.jar)
 #   --no-big    skip the 1 GB upload under -Xmx256m (about a minute)
 #   --no-jmh    skip the JMH benchmark (about a minute)
+#   --allow-load  publish a full run even though the machine was busy when it started (load average
+#               above 1.0); without it such a run refuses to start, since its figures would mislead
 # Needs: a JDK 17, Maven, curl, GNU time; installs jq and wrk with apt-get when missing and allowed.
 set -euo pipefail
 
@@ -19,7 +21,7 @@ runs=3
 size=206000000     # 206 MB, about 200,000 records: the reference file
 big_size=1000000000   # 1 GB: whole lines past it must stay under the default 1 GiB upload cap
 seed=2013
-build=1 big=1 jmh=1 smoke=0
+build=1 big=1 jmh=1 smoke=0 allow_load=0
 wrk_duration=10s
 out=""
 command="bench/run.sh${*:+ $*}"
@@ -33,6 +35,7 @@ while [[ $# -gt 0 ]]; do
     --no-big) big=0; shift ;;
     --no-jmh) jmh=0; shift ;;
     --out) out="$2"; shift 2 ;;
+    --allow-load) allow_load=1; shift ;;
     -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option: $1 (try --help)" >&2; exit 2 ;;
   esac
@@ -166,6 +169,8 @@ run_duckdb() {
   local json
   if json="$(java -cp "$bench_jar" tally.bench.DuckDbJob "$data" "$work/rows-duckdb.tsv" 2 2>"$work/duckdb.err")"; then
     record duckdb_rows_s "$1" "$(jq -r .rows_seconds <<<"$json")"
+    record duckdb_rows_json_id_s "$1" "$(jq -r .rows_json_id_seconds <<<"$json")"
+    record duckdb_rows_varchar_id_s "$1" "$(jq -r .rows_varchar_id_seconds <<<"$json")"
     record duckdb_aggregates_s "$1" "$(jq -r .aggregates_seconds <<<"$json")"
     record duckdb_rows "$1" "$(jq -r .rows <<<"$json")"
   else
@@ -197,10 +202,10 @@ run_stats_cds() {   # the same run as plain `java -jar`, without the launcher's 
 }
 
 post_file() {   # $1 = dataset name, $2 = response file; prints "HTTP_CODE SECONDS"
-  # -T streams the file as it reads it. --data-binary reads all of it into curl's memory first: on this
-  # machine that alone took about 1.1 s for 206 MB, time the server spent waiting for its first byte.
-  curl -sS -o "$2" -w '%{http_code} %{time_total}' -H 'Expect:' -H 'Content-Type: application/x-ndjson' \
-    -X POST -T "$data" "$service_url/api/datasets?name=$1" || true
+  # As a user sends it, with curl's defaults: no extra header (curl adds Expect: 100-continue, which the
+  # server must answer at once). -T streams the file as it reads it; --data-binary would read all of it
+  # into curl's memory first (about 1.1 s for 206 MB here), time the server spends waiting.
+  curl -sS -o "$2" -w '%{http_code} %{time_total}' -X POST -T "$data" "$service_url/api/datasets?name=$1" || true
 }
 
 wrk_get() {   # $1 = run, $2 = key suffix, $3 = dataset id: one wrk run, requests/s and p99 recorded
@@ -258,7 +263,15 @@ ratio() {   # $1 = name, $2 = numerator key, $3 = denominator key, $4 = run
   fi
 }
 
+# A busy machine gives figures that say more about the other work than about Tally or DuckDB.
+load_1m="$(cut -d' ' -f1 /proc/loadavg)"
+if [[ $smoke == 0 && $allow_load == 0 ]] && awk -v l="$load_1m" 'BEGIN { exit !(l > 1.0) }'; then
+  echo "bench/run.sh: the load average is $load_1m (above 1.0): wait for a quiet machine, or pass --allow-load" >&2
+  exit 3
+fi
+
 for run in $(seq 1 "$runs"); do
+  note "run $run: load average $(cut -d' ' -f1-3 /proc/loadavg) at its start"
   log "run $run of $runs: DuckDB"
   run_duckdb "$run"
   log "run $run: stats mode"
@@ -279,6 +292,7 @@ for run in $(seq 1 "$runs"); do
   ratio duckdb_over_upload_second duckdb_rows_s upload_second_s "$run"
   ratio duckdb_over_aggregates duckdb_rows_s duckdb_aggregates_s "$run"
   ratio duckdb_over_jq duckdb_rows_s jq_s "$run"
+  note "run $run: load average $(cut -d' ' -f1-3 /proc/loadavg) at its end"
 done
 
 if [[ $big == 1 ]]; then

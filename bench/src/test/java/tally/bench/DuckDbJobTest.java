@@ -33,13 +33,25 @@ class DuckDbJobTest {
         }
 
         List<String> tally = tallyRows(input);
-        List<String> duckdb = duckDbRows(input);
-
-        assertThat(duckdb).hasSameSizeAs(tally);
         assertThat(tally.size()).isGreaterThan(800);
-        for (int i = 0; i < tally.size(); i++) {
-            assertSameRow(duckdb.get(i), tally.get(i));
+        for (DuckDbJob.IdColumn id : DuckDbJob.IdColumn.values()) {
+            List<String> duckdb = duckDbRows(input, id);
+            assertThat(duckdb).as("id read as %s", id).hasSameSizeAs(tally);
+            for (int i = 0; i < tally.size(); i++) {
+                assertSameRow(duckdb.get(i), tally.get(i));
+            }
         }
+    }
+
+    @Test
+    void reading_the_id_as_varchar_keeps_a_number_id_that_tally_skips() throws Exception {
+        Path input = dir.resolve("number-id.jsonl");
+        Files.writeString(input, "{\"id\": 7, \"updated\": \"Sun, 06 Sep 2009 11:36:20 +0000\", \"tags\": [{\"term\": \"x\"}]}\n",
+            StandardCharsets.UTF_8);
+
+        assertThat(tallyRows(input)).isEmpty();
+        assertThat(duckDbRows(input, DuckDbJob.IdColumn.JSON)).isEmpty();
+        assertThat(duckDbRows(input, DuckDbJob.IdColumn.VARCHAR)).singleElement().asString().startsWith("7\t");
     }
 
     @Test
@@ -87,9 +99,13 @@ class DuckDbJobTest {
     }
 
     private List<String> duckDbRows(Path input) throws Exception {
-        Path rows = dir.resolve("duckdb-" + input.getFileName() + ".tsv");
+        return duckDbRows(input, DuckDbJob.IdColumn.JSON);
+    }
+
+    private List<String> duckDbRows(Path input, DuckDbJob.IdColumn id) throws Exception {
+        Path rows = dir.resolve("duckdb-" + id + "-" + input.getFileName() + ".tsv");
         try (DuckDbJob job = new DuckDbJob(2)) {
-            DuckDbJob.Timing timing = job.writeRows(input, rows);
+            DuckDbJob.Timing timing = job.writeRows(input, rows, id);
             List<String> lines = Files.readAllLines(rows, StandardCharsets.UTF_8);
             assertThat(lines).hasSize((int) timing.rows());
             return lines;
