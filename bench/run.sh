@@ -94,7 +94,7 @@ ensure_tool() {
 # --- build and tools ---------------------------------------------------------------------------------
 if [[ $build == 1 ]]; then
   log "building service and bench jars"
-  (cd "$root" && mvn -B -q -Dmaven.test.skip=true -pl bench -am package ${TALLY_MVN_FLAGS:-})
+  (cd "$root" && mvn -B -q -Dmaven.test.skip=true -pl service,bench -am package ${TALLY_MVN_FLAGS:-})
 fi
 [[ -f "$tally_jar" && -f "$bench_jar" ]] || { echo "missing $tally_jar or $bench_jar: build first" >&2; exit 1; }
 have_jq=1 have_wrk=1
