@@ -40,7 +40,12 @@ public final class RouteTable implements HttpHandler {
     /** Per method, its templates (the values are the templates too; only whether one matches counts). */
     private final Map<HttpString, PathTemplateMatcher<String>> templates = new ConcurrentHashMap<>();
 
+    /**
+     * A GET route, and the same for HEAD (RFC 9110, section 9.3.2: what GET would answer, without the
+     * body, which Undertow leaves out for a HEAD request); load balancers and uptime checkers send HEAD.
+     */
     public RouteTable get(String template, HttpHandler handler) {
+        add(Methods.HEAD, template, handler);
         return add(Methods.GET, template, handler);
     }
 

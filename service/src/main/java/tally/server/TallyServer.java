@@ -6,6 +6,7 @@ import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.util.Methods;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -84,7 +85,8 @@ public final class TallyServer {
         new OpsRoutes(json, lifecycle, metrics, boundary, BuildVersion.current()).addTo(ops);
         routes.addAll(ops);
         new DatasetRoutes(store, ingest, json, problems, boundary).addTo(routes);
-        routes.get("/ws/datasets/{id}", new ProgressSocket(hub, config.allowedOrigins()));
+        // GET only: a WebSocket handshake has no HEAD form.
+        routes.add(Methods.GET, "/ws/datasets/{id}", new ProgressSocket(hub, config.allowedOrigins()));
         new PageRoutes(store, ingest, config.maxUploadBytes(), json, BuildVersion.current()).addTo(routes);
 
         // Expect: 100-continue (curl sends it for every body over 1 MB, and waits a second for the answer):

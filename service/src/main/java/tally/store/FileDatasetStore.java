@@ -246,10 +246,16 @@ public final class FileDatasetStore implements DatasetStore {
         if (drafts.containsKey(id)) {
             throw new DatasetBusyException(id);
         }
-        if (index.remove(id) == null) {
+        if (!index.containsKey(id)) {
             return false;
         }
-        FileTree.delete(root.resolve(id));
+        // The commit (meta.json) goes first, durably: a crash part-way leaves a folder without metadata,
+        // which the next start reads as failed, never as complete. Then the listing, then the rest.
+        Path dir = root.resolve(id);
+        Files.deleteIfExists(dir.resolve(META));
+        DurableFile.syncDirectory(dir);
+        index.remove(id);
+        FileTree.delete(dir);
         return true;
     }
 
@@ -336,12 +342,13 @@ public final class FileDatasetStore implements DatasetStore {
             finished = true;
             inputFile.discard();
             rowsFile.discard();
-            index.remove(id());
+            // Files first, the listing last: once the dataset reads as gone, none of it is left on disk.
             try {
                 FileTree.delete(dir);
             } catch (IOException e) {
                 throw new UncheckedIOException("could not remove the files of dataset " + id(), e);
             } finally {
+                index.remove(id());
                 drafts.remove(id());
             }
         }
