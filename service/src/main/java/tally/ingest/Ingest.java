@@ -22,6 +22,7 @@ import tally.progress.ProgressHub;
 import tally.store.DatasetMeta;
 import tally.store.DatasetStore;
 import tally.store.FileTree;
+import tally.store.NameRules;
 
 /**
  * The upload pipeline, shared by the API ({@code POST/PUT /api/datasets}) and the HTML form: call
@@ -108,6 +109,10 @@ public final class Ingest {
         Stage stage;
         Upload upload = new Upload(this, exchange, id, name, options, listener);
         try {
+            String nameProblem = NameRules.problem(name);
+            if (nameProblem != null) {
+                throw Problem.badRequest(nameProblem).toException();
+            }
             stage = decoderFor(exchange, options, upload);
             checkLength(exchange);
         } catch (ProblemException e) {

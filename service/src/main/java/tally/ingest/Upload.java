@@ -19,6 +19,7 @@ import tally.progress.ProgressEvent;
 import tally.store.DatasetDraft;
 import tally.store.DatasetMeta;
 import tally.store.FileTree;
+import tally.store.NameRules;
 
 /**
  * One upload in flight (see {@link Ingest}). Threads: body chunks arrive on the IO thread, which
@@ -222,9 +223,14 @@ final class Upload implements MultipartStage.DataTarget {
         String chosen = name;
         if (isBlank(chosen)) {
             chosen = fields.get("name");
+            String problem = NameRules.problem(chosen);
+            if (problem != null) {
+                throw Problem.badRequest(problem).toException();
+            }
         }
-        if (isBlank(chosen)) {
-            chosen = filename;
+        if (isBlank(chosen) && filename != null) {
+            // The file's own name, which the person did not type: made to fit rather than refused.
+            chosen = NameRules.fitted(filename);
         }
         open(isBlank(chosen) ? id : chosen.strip());
         return rawData();

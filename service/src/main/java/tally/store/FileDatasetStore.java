@@ -161,6 +161,7 @@ public final class FileDatasetStore implements DatasetStore {
         if (!DatasetIds.isValid(id)) {
             throw new IllegalArgumentException("invalid dataset id: " + id);
         }
+        NameRules.check(name);
         Path dir = root.resolve(id);
         try {
             Files.createDirectory(dir);

@@ -144,6 +144,21 @@ class UploadErrorsTest {
     }
 
     @Test
+    void a_name_too_long_on_several_lines_or_reordering_text_is_400_and_nothing_is_kept() {
+        String encodedLong = "n".repeat(900);
+        assertProblem(api.postLines(encodedLong, Bookmarks.MIXED), 400, "at most 200");
+        assertProblem(api.postLines("two%0Alines", Bookmarks.MIXED), 400, "U+000A");
+        assertProblem(api.postLines("%E2%80%AEgnp.exe", Bookmarks.MIXED), 400, "U+202E");
+        String multipartName = "--b\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n\u202Egnp.exe\r\n"
+                + "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f\"\r\n\r\n" + Bookmarks.MIXED
+                + "\r\n--b--\r\n";
+        assertProblem(api.upload("/api/datasets", "multipart/form-data; boundary=b",
+                multipartName.getBytes(StandardCharsets.UTF_8)), 400, "U+202E");
+        assertThat(api.json(api.get("/api/datasets")).get("datasets").findValuesAsText("name"))
+                .noneMatch(name -> name.contains("gnp") || name.length() > 200);
+    }
+
+    @Test
     void an_invalid_dataset_id_is_400() {
         assertProblem(api.send(api.request("/api/datasets/has.dot").PUT(HttpRequest.BodyPublishers.ofString("")).build()),
                 400, "[A-Za-z0-9_-]");
