@@ -25,9 +25,20 @@ import tally.http.Problem;
  * Other parts are small form fields, collected (up to 64 KiB in all) and handed to
  * {@link DataTarget#check} when the first data part begins, before any data byte is passed on: that is
  * where a CSRF token is checked.
+ *
+ * <p>Undertow's parser keeps a part's header lines in memory until the blank line that ends them, with
+ * no limit of its own (a 300 MB header line took the heap): this stage feeds it in slices and refuses a
+ * body that goes {@link #MAX_QUIET_BYTES} without a part starting or data flowing, which bounds the
+ * headers and the preamble alike, and a body of more than {@link #MAX_PARTS} parts.
  */
 final class MultipartStage implements Stage {
     private static final int MAX_FIELD_BYTES = 64 * 1024;
+    /** Bytes the parser may take without an event (a part beginning, data, a part ending): headers, preamble. */
+    static final int MAX_QUIET_BYTES = 64 * 1024;
+    /** A browser's form has a handful; joined file parts a few more. */
+    static final int MAX_PARTS = 1000;
+    /** The slice fed to the parser at a time, so that quiet bytes are counted before they pile up. */
+    private static final int SLICE = 8 * 1024;
 
     /** Where data parts go; opened once, with the fields seen before the first data part. */
     interface DataTarget {
@@ -49,6 +60,10 @@ final class MultipartStage implements Stage {
     private Stage part;
     /** The current part is a pasted text field whose bytes {@link #pasted} keeps too. */
     private boolean pasting;
+    /** Bytes fed since the parser last reported an event; and whether it reported one in the current slice. */
+    private int quietBytes;
+    private boolean event;
+    private int parts;
 
     MultipartStage(String boundary, ByteBufferPool pool, Set<String> textFields, TextFieldCopy pasted, DataTarget target) {
         this.textFields = textFields;
@@ -61,7 +76,16 @@ final class MultipartStage implements Stage {
     @Override
     public void accept(byte[] bytes, int offset, int length) throws IOException {
         try {
-            parser.parse(ByteBuffer.wrap(bytes, offset, length));
+            for (int at = offset, end = offset + length; at < end; at += SLICE) {
+                int n = Math.min(SLICE, end - at);
+                event = false;
+                parser.parse(ByteBuffer.wrap(bytes, at, n));
+                quietBytes = event ? 0 : quietBytes + n;
+                if (quietBytes > MAX_QUIET_BYTES) {
+                    throw Problem.badRequest("a multipart part's headers (or the text before the first part) exceed "
+                            + MAX_QUIET_BYTES + " bytes").toException();
+                }
+            }
         } catch (UncheckedIOException e) {
             throw e.getCause();
         } catch (IOException e) {
@@ -84,6 +108,10 @@ final class MultipartStage implements Stage {
     private final class Parts implements MultipartParser.PartHandler {
         @Override
         public void beginPart(HeaderMap headers) {
+            event = true;
+            if (++parts > MAX_PARTS) {
+                throw Problem.badRequest("the multipart body has more than " + MAX_PARTS + " parts").toException();
+            }
             String disposition = headers.getFirst(Headers.CONTENT_DISPOSITION);
             String name = disposition == null ? null : Headers.extractQuotedValueFromHeader(disposition, "name");
             String filename = disposition == null ? null
@@ -113,6 +141,7 @@ final class MultipartStage implements Stage {
 
         @Override
         public void data(ByteBuffer buffer) throws IOException {
+            event = true;
             int n = buffer.remaining();
             if (part != null) {
                 byte[] copy = new byte[n];
@@ -135,6 +164,7 @@ final class MultipartStage implements Stage {
 
         @Override
         public void endPart() {
+            event = true;
             try {
                 if (part instanceof GzipStage gzip) {
                     gzip.end();

@@ -150,6 +150,43 @@ class StagesTest {
     }
 
     @Test
+    void an_endless_part_header_is_refused_after_64_kib_without_being_held() {
+        // A header line that never ends: 10 MB of it would have been buffered whole by the parser.
+        byte[] start = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f\"\r\nX-Pad: "
+                .getBytes(StandardCharsets.UTF_8);
+        MultipartStage stage = multipart(new Target());
+
+        assertThatThrownBy(() -> {
+            stage.accept(start, 0, start.length);
+            byte[] pad = new byte[64 * 1024];
+            java.util.Arrays.fill(pad, (byte) 'a');
+            for (int i = 0; i < 160; i++) {
+                stage.accept(pad, 0, pad.length);
+            }
+        }).isInstanceOf(ProblemException.class).hasMessageContaining("headers").hasMessageContaining("65536");
+    }
+
+    @Test
+    void a_body_of_more_parts_than_any_form_has_is_refused() {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i <= MultipartStage.MAX_PARTS; i++) {
+            body.append("--XyZ\r\nContent-Disposition: form-data; name=\"f").append(i).append("\"\r\n\r\nx\r\n");
+        }
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> feed(multipart(new Target()), bytes, 4096)).isInstanceOf(ProblemException.class)
+                .hasMessageContaining("more than 1000 parts");
+    }
+
+    @Test
+    void a_large_file_part_flows_through_however_it_is_chunked() throws IOException {
+        String big = "{\"id\": \"x\"}\n".repeat(50_000);
+        Target target = new Target();
+        feed(multipart(target), form("good", big), 1 << 20);
+        assertThat(target.data.text()).startsWith(big);
+    }
+
+    @Test
     void a_failed_field_check_stops_the_upload_before_any_file_byte() {
         Target target = new Target();
 
