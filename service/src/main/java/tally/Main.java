@@ -38,6 +38,9 @@ public final class Main {
     static final Option MAX_UPLOAD_BYTES = Option.value("--max-upload-bytes", "BYTES",
             "Largest upload accepted, compressed or not; the default is 1 GiB")
             .withEnv("TALLY_MAX_UPLOAD_BYTES").withDefault(ServerConfig.DEFAULT_MAX_UPLOAD_BYTES);
+    static final Option MIN_FREE_BYTES = Option.value("--min-free-bytes", "BYTES",
+            "Below this much free space in the data dir, /readyz answers 503; the default is 64 MiB")
+            .withEnv("TALLY_MIN_FREE_BYTES").withDefault(ServerConfig.DEFAULT_MIN_FREE_BYTES);
 
     /** How one option of the command line sets the server's config. */
     @FunctionalInterface
@@ -53,7 +56,8 @@ public final class Main {
             new ServerOption(HOST, (config, cli) -> config.host(cli.string(HOST))),
             new ServerOption(PORT, (config, cli) -> config.port(cli.intValue(PORT))),
             new ServerOption(DATA_DIR, (config, cli) -> config.dataDir(cli.path(DATA_DIR))),
-            new ServerOption(MAX_UPLOAD_BYTES, (config, cli) -> config.maxUploadBytes(cli.longValue(MAX_UPLOAD_BYTES))));
+            new ServerOption(MAX_UPLOAD_BYTES, (config, cli) -> config.maxUploadBytes(cli.longValue(MAX_UPLOAD_BYTES))),
+            new ServerOption(MIN_FREE_BYTES, (config, cli) -> config.minFreeBytes(cli.longValue(MIN_FREE_BYTES))));
 
     static final List<Option> OPTIONS = Stream.concat(SERVER_OPTIONS.stream().map(ServerOption::option),
             Stream.of(CommandArgs.HELP, CommandArgs.VERSION)).toList();

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import tally.http.BuildVersion;
 import tally.http.JsonReply;
@@ -14,6 +15,7 @@ import tally.http.Lifecycle;
 import tally.http.Metrics;
 import tally.http.Problem;
 import tally.http.ProblemBoundary;
+import tally.http.ReadinessCheck;
 import tally.http.RouteTable;
 
 /** What operators and deploy tools ask: {@code /healthz}, {@code /readyz}, {@code /version}, {@code /metrics}. */
@@ -30,9 +32,11 @@ public final class OpsRoutes {
     private final Metrics metrics;
     private final Map<String, String> version;
     private final ProblemBoundary.Factory boundary;
+    private final List<ReadinessCheck> checks;
 
     public OpsRoutes(ObjectMapper json, Lifecycle lifecycle, Metrics metrics, ProblemBoundary.Factory boundary,
-            BuildVersion version) {
+            BuildVersion version, List<ReadinessCheck> checks) {
+        this.checks = List.copyOf(checks);
         this.json = json;
         this.lifecycle = lifecycle;
         this.metrics = metrics;
@@ -50,6 +54,12 @@ public final class OpsRoutes {
     private void ready(HttpServerExchange exchange) {
         if (!lifecycle.isReady()) {
             throw Problem.unavailable(lifecycle.isDraining() ? "draining for a stop" : "starting").toException();
+        }
+        for (ReadinessCheck check : checks) {
+            String reason = check.notReadyBecause();
+            if (reason != null) {
+                throw Problem.unavailable(reason).toException();
+            }
         }
         JsonReply.sendBytes(exchange, 200, READY);
     }

@@ -46,12 +46,30 @@ public final class Problems {
         if (error instanceof IllegalArgumentException) {
             return Problem.badRequest(error.getMessage());
         }
+        if (isOutOfSpace(error)) {
+            LOG.log(Level.WARNING, "507 on " + exchange.getRequestMethod() + " " + exchange.getRequestURI()
+                    + ": the disk is full");
+            return Problem.of(507, "Insufficient Storage", "the server is out of disk space for datasets; nothing "
+                    + "of this upload was kept. Try again later, or ask the server's operator to free space");
+        }
         if (error instanceof ClosedChannelException) {
             return Problem.of(400, "Bad Request", "the connection closed before the request was complete");
         }
         LOG.log(Level.SEVERE, "500 on " + exchange.getRequestMethod() + " " + exchange.getRequestURI(), error);
         return Problem.of(500, "Internal Server Error",
                 "the server failed to handle this request; it has been logged");
+    }
+
+    /** ENOSPC or a quota, anywhere in the cause chain: the JDK reports both as IOExceptions with the OS's words. */
+    static boolean isOutOfSpace(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            String message = e.getMessage();
+            if (e instanceof IOException && message != null
+                    && (message.contains("No space left on device") || message.contains("Disk quota exceeded"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** 413 naming the cap, so the client knows what would fit. */

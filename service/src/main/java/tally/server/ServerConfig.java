@@ -17,6 +17,7 @@ import java.util.Set;
  * @param drainTimeout how long a stop waits for in-flight uploads
  * @param maxProgressWatchers WebSockets watching progress at once; one more is closed with 1013
  * @param progressWaitLimit how long a WebSocket may wait for an upload of its dataset to start
+ * @param minFreeBytes below this much usable space in the data directory, /readyz answers 503
  */
 public record ServerConfig(
         String host,
@@ -27,12 +28,14 @@ public record ServerConfig(
         Set<String> allowedOrigins,
         Duration drainTimeout,
         int maxProgressWatchers,
-        Duration progressWaitLimit) {
+        Duration progressWaitLimit,
+        long minFreeBytes) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_DATA_DIR = "tally-data";
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 1L << 30;
+    public static final long DEFAULT_MIN_FREE_BYTES = 64L << 20;
 
     public ServerConfig {
         if (port < 0 || port > 65535) {
@@ -49,6 +52,9 @@ public record ServerConfig(
         }
         if (progressWaitLimit.isNegative() || progressWaitLimit.isZero()) {
             throw new IllegalArgumentException("progress wait limit must be positive, got " + progressWaitLimit);
+        }
+        if (minFreeBytes < 0) {
+            throw new IllegalArgumentException("min free bytes must not be negative, got " + minFreeBytes);
         }
         allowedOrigins = Set.copyOf(allowedOrigins);
     }
@@ -74,7 +80,7 @@ public record ServerConfig(
     public Builder toBuilder() {
         return new Builder().host(host).port(port).dataDir(dataDir).maxUploadBytes(maxUploadBytes)
                 .maxConcurrentUploads(maxConcurrentUploads).allowedOrigins(allowedOrigins).drainTimeout(drainTimeout)
-                .progressLimits(maxProgressWatchers, progressWaitLimit);
+                .progressLimits(maxProgressWatchers, progressWaitLimit).minFreeBytes(minFreeBytes);
     }
 
     /** Starts from the embedded defaults; {@link #build} validates. */
@@ -88,6 +94,7 @@ public record ServerConfig(
         private Duration drainTimeout = Duration.ofSeconds(30);
         private int maxProgressWatchers = 10_000;
         private Duration progressWaitLimit = Duration.ofMinutes(10);
+        private long minFreeBytes = DEFAULT_MIN_FREE_BYTES;
 
         private Builder() {
         }
@@ -133,10 +140,15 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder minFreeBytes(long value) {
+            minFreeBytes = value;
+            return this;
+        }
+
         /** The config; throws {@link IllegalArgumentException} naming the first value out of range. */
         public ServerConfig build() {
             return new ServerConfig(host, port, dataDir, maxUploadBytes, maxConcurrentUploads, allowedOrigins,
-                    drainTimeout, maxProgressWatchers, progressWaitLimit);
+                    drainTimeout, maxProgressWatchers, progressWaitLimit, minFreeBytes);
         }
     }
 }

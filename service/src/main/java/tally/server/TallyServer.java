@@ -10,6 +10,7 @@ import io.undertow.util.Methods;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -82,7 +83,8 @@ public final class TallyServer {
         // have a table of their own, which DrainGate uses past the graceful shutdown handler.
         RouteTable routes = new RouteTable();
         RouteTable ops = new RouteTable();
-        new OpsRoutes(json, lifecycle, metrics, boundary, BuildVersion.current()).addTo(ops);
+        new OpsRoutes(json, lifecycle, metrics, boundary, BuildVersion.current(),
+                List.of(new FreeSpaceCheck(config.dataDir(), config.minFreeBytes()))).addTo(ops);
         routes.addAll(ops);
         new DatasetRoutes(store, ingest, json, problems, boundary).addTo(routes);
         // GET only: a WebSocket handshake has no HEAD form.

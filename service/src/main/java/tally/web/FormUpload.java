@@ -99,7 +99,12 @@ public final class FormUpload implements HttpHandler {
                             + "decompression too). Split the file, or ask the operator to raise --max-upload-bytes.");
             case StatusCodes.SERVICE_UNAVAILABLE -> new FormPage.FormError("The server is busy",
                     "It is handling as many uploads as it can, or it is restarting. Try again in a moment.");
-            default -> new FormPage.FormError("The upload could not be read",
+            case 507 -> new FormPage.FormError("The server is out of space",
+                    "Nothing of this upload was kept: the server has no disk space left for datasets. Try again "
+                            + "later, or tell the server's operator.");
+            default -> problem.status() >= 500 ? new FormPage.FormError("Something went wrong on the server",
+                    "The upload was not kept. The error has been logged; try again in a moment.")
+                    : new FormPage.FormError("The upload could not be read",
                     sentence(problem.detail()) + " Check the file and submit again.");
         };
     }
