@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -41,6 +42,18 @@ public final class Main {
     static final Option MIN_FREE_BYTES = Option.value("--min-free-bytes", "BYTES",
             "Below this much free space in the data dir, /readyz answers 503; the default is 64 MiB")
             .withEnv("TALLY_MIN_FREE_BYTES").withDefault(ServerConfig.DEFAULT_MIN_FREE_BYTES);
+    static final Option MAX_UPLOADS_PER_CLIENT = Option.value("--max-uploads-per-client", "N",
+            "Uploads one client address may run at once; one more gets 429")
+            .withEnv("TALLY_MAX_UPLOADS_PER_CLIENT").withDefault(ServerConfig.DEFAULT_MAX_UPLOADS_PER_CLIENT);
+    static final Option UPLOAD_IDLE_TIMEOUT = Option.value("--upload-idle-timeout", "SECONDS",
+            "An upload that sends nothing this long is ended with 408; also the span --upload-min-rate is judged on")
+            .withEnv("TALLY_UPLOAD_IDLE_TIMEOUT").withDefault(ServerConfig.DEFAULT_UPLOAD_IDLE_SECONDS);
+    static final Option UPLOAD_MIN_RATE = Option.value("--upload-min-rate", "BYTES",
+            "An upload sending fewer bytes per second than this, on average over such a span, is ended with 408")
+            .withEnv("TALLY_UPLOAD_MIN_RATE").withDefault(ServerConfig.DEFAULT_UPLOAD_MIN_BYTES_PER_SECOND);
+    static final Option REQUEST_HEAD_TIMEOUT = Option.value("--request-head-timeout", "SECONDS",
+            "A request's line and headers must arrive within this; idle keep-alive connections close too")
+            .withEnv("TALLY_REQUEST_HEAD_TIMEOUT").withDefault(ServerConfig.DEFAULT_REQUEST_HEAD_SECONDS);
 
     /** How one option of the command line sets the server's config. */
     @FunctionalInterface
@@ -57,7 +70,15 @@ public final class Main {
             new ServerOption(PORT, (config, cli) -> config.port(cli.intValue(PORT))),
             new ServerOption(DATA_DIR, (config, cli) -> config.dataDir(cli.path(DATA_DIR))),
             new ServerOption(MAX_UPLOAD_BYTES, (config, cli) -> config.maxUploadBytes(cli.longValue(MAX_UPLOAD_BYTES))),
-            new ServerOption(MIN_FREE_BYTES, (config, cli) -> config.minFreeBytes(cli.longValue(MIN_FREE_BYTES))));
+            new ServerOption(MIN_FREE_BYTES, (config, cli) -> config.minFreeBytes(cli.longValue(MIN_FREE_BYTES))),
+            new ServerOption(MAX_UPLOADS_PER_CLIENT,
+                    (config, cli) -> config.maxUploadsPerClient(cli.intValue(MAX_UPLOADS_PER_CLIENT))),
+            new ServerOption(UPLOAD_IDLE_TIMEOUT,
+                    (config, cli) -> config.uploadIdleTimeout(Duration.ofSeconds(cli.longValue(UPLOAD_IDLE_TIMEOUT)))),
+            new ServerOption(UPLOAD_MIN_RATE,
+                    (config, cli) -> config.uploadMinBytesPerSecond(cli.longValue(UPLOAD_MIN_RATE))),
+            new ServerOption(REQUEST_HEAD_TIMEOUT,
+                    (config, cli) -> config.requestHeadTimeout(Duration.ofSeconds(cli.longValue(REQUEST_HEAD_TIMEOUT)))));
 
     static final List<Option> OPTIONS = Stream.concat(SERVER_OPTIONS.stream().map(ServerOption::option),
             Stream.of(CommandArgs.HELP, CommandArgs.VERSION)).toList();

@@ -27,6 +27,9 @@ public final class Metrics {
             .help("Upload duration from first byte to answer, by outcome").labelNames("outcome")
             .classicUpperBounds(0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 300)
             .register(registry);
+    public final Counter uploadsCut = Counter.builder().name("tally_uploads_refused_or_cut_total")
+            .help("Uploads ended by the server's limits: idle, slow, per_client (429), busy (503)")
+            .labelNames("reason").register(registry);
     public final Gauge uploadsInFlight = Gauge.builder().name("tally_uploads_in_flight")
             .help("Uploads being received now").register(registry);
 

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import tally.http.Lifecycle;
 import tally.http.Metrics;
@@ -76,13 +77,15 @@ public final class Ingest {
     private final ExecutorService writers;
     private final long maxUploadBytes;
     private final Semaphore slots;
+    private final ClientSlots perClient;
+    private final UploadWatchdog watchdog;
     private final int maxConcurrentUploads;
     private final JobConfig jobConfig;
     private final Path spillRoot;
 
     public Ingest(IngestLimits limits, DatasetStore store, ProgressHub hub, Metrics metrics, Problems problems,
-            ObjectMapper json, Lifecycle lifecycle, ExecutorService workers, ExecutorService writers)
-            throws IOException {
+            ObjectMapper json, Lifecycle lifecycle, ExecutorService workers, ExecutorService writers,
+            ScheduledExecutorService scheduler) throws IOException {
         this.store = store;
         this.hub = hub;
         this.metrics = metrics;
@@ -94,6 +97,8 @@ public final class Ingest {
         this.maxUploadBytes = limits.maxUploadBytes();
         this.maxConcurrentUploads = limits.maxConcurrentUploads();
         this.slots = new Semaphore(maxConcurrentUploads);
+        this.perClient = new ClientSlots(limits.maxUploadsPerClient());
+        this.watchdog = new UploadWatchdog(limits.idleTimeout(), limits.minBytesPerSecond(), metrics, scheduler);
         this.jobConfig = limits.job();
         this.spillRoot = limits.spillDir();
         FileTree.delete(spillRoot);
@@ -119,11 +124,23 @@ public final class Ingest {
             listener.failed(exchange, e.problem());
             return;
         }
+        Object client = ClientSlots.clientOf(exchange);
+        if (!perClient.tryAcquire(client)) {
+            metrics.uploadsCut.labelValues("per_client").inc();
+            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "5");
+            listener.failed(exchange, Problem.of(429, "Too Many Requests", "this client already runs "
+                    + perClient.limit() + " uploads, the most one client may run at once; retry when one ends"));
+            return;
+        }
         if (!slots.tryAcquire()) {
+            perClient.release(client);
+            metrics.uploadsCut.labelValues("busy").inc();
             listener.failed(exchange, Problem.unavailable("the server is busy with " + maxConcurrentUploads
                     + " uploads already; retry shortly"));
             return;
         }
+        upload.heldSlotOf(client);
+        watchdog.watch(upload);
         exchange.dispatch(workers, () -> upload.begin(stage));
     }
 
@@ -219,7 +236,10 @@ public final class Ingest {
         return spillRoot;
     }
 
-    void release() {
+    /** An upload ended: its slots are free and the watchdog forgets it. */
+    void release(Upload upload, Object client) {
+        watchdog.forget(upload);
+        perClient.release(client);
         slots.release();
     }
 }

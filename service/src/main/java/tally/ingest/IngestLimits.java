@@ -1,6 +1,7 @@
 package tally.ingest;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import tally.job.JobConfig;
 
 /**
@@ -10,6 +11,10 @@ import tally.job.JobConfig;
  * @param maxConcurrentUploads uploads running at once; one more is refused with 503
  * @param spillDir where the jobs' sorts spill; emptied when the pipeline starts
  * @param job the job's own limits
+ * @param maxUploadsPerClient uploads one client address may run at once; one more is refused with 429
+ * @param idleTimeout an upload that sends nothing this long is ended with 408; also the span its rate is judged on
+ * @param minBytesPerSecond an upload that sends less than this on average over such a span is ended with 408
  */
-public record IngestLimits(long maxUploadBytes, int maxConcurrentUploads, Path spillDir, JobConfig job) {
+public record IngestLimits(long maxUploadBytes, int maxConcurrentUploads, Path spillDir, JobConfig job,
+        int maxUploadsPerClient, Duration idleTimeout, long minBytesPerSecond) {
 }

@@ -67,7 +67,16 @@ final class Upload implements MultipartStage.DataTarget {
     private boolean lastSeen;
     private byte[] piece;
     private int pieceLen;
-    private long receivedBytes;
+    /* Written on the IO thread, read by the watchdog's thread. */
+    private volatile long receivedBytes;
+    private volatile long lastBytesNanos = startNanos;
+    /** The receiver is paused by this server (a piece being handed over): the client is not to blame. */
+    private volatile boolean heldByServer;
+    /* The watchdog's own: where the span its rate is judged on began. */
+    private long spanStartNanos = startNanos;
+    private long spanStartBytes;
+    /** The client address whose upload slot this upload holds; set before it begins. */
+    private Object client;
 
     Upload(Ingest ingest, HttpServerExchange exchange, String id, String name, Ingest.Options options,
             Ingest.Listener listener) {
@@ -125,6 +134,7 @@ final class Upload implements MultipartStage.DataTarget {
         }
         lastSeen = last;
         receivedBytes += chunk.length;
+        lastBytesNanos = System.nanoTime();
         byte[] first = null;
         int firstLen = 0;
         if (piece != null && pieceLen + chunk.length > piece.length) {
@@ -152,6 +162,7 @@ final class Upload implements MultipartStage.DataTarget {
             return;
         }
         receiver.pause();
+        heldByServer = true;
         byte[] a = first;
         int aLen = firstLen;
         byte[] b = second;
@@ -171,6 +182,8 @@ final class Upload implements MultipartStage.DataTarget {
                 stage.end();
                 complete();
             } else {
+                lastBytesNanos = System.nanoTime();
+                heldByServer = false;
                 receiver.resume();
             }
         } catch (Throwable e) {
@@ -303,8 +316,48 @@ final class Upload implements MultipartStage.DataTarget {
             LOG.log(Level.WARNING, "could not remove the spill files of " + id, e);
         } finally {
             ingest.metrics().uploadsInFlight.dec();
-            ingest.release();
+            ingest.release(this, client);
         }
+    }
+
+    /** What the watchdog judges: how the client's bytes have flowed. */
+    record Flow(boolean heldByServer, long lastBytesNanos, boolean spanComplete, long spanBytes) {
+    }
+
+    /** The watchdog's thread only: the flow so far; a completed span of {@code spanNanos} starts the next. */
+    Flow flow(long now, long spanNanos) {
+        long received = receivedBytes;
+        if (heldByServer) {
+            spanStartNanos = now;
+            spanStartBytes = received;
+            return new Flow(true, lastBytesNanos, false, 0);
+        }
+        boolean complete = now - spanStartNanos >= spanNanos;
+        long bytes = received - spanStartBytes;
+        if (complete) {
+            spanStartNanos = now;
+            spanStartBytes = received;
+        }
+        return new Flow(false, lastBytesNanos, complete, bytes);
+    }
+
+    /** Holds the slot of {@code address} (released when the upload ends). */
+    void heldSlotOf(Object address) {
+        this.client = address;
+    }
+
+    /**
+     * The watchdog ends a stalled upload: reading stops and, on a worker, the upload fails with
+     * {@code problem} (answered while the connection can still take it, then closed).
+     */
+    void cut(Problem problem) {
+        exchange.getIoThread().execute(() -> {
+            Receiver r = receiver;
+            if (r != null) {
+                r.pause();
+            }
+            exchange.dispatch(ingest.workers(), () -> fail(problem.toException()));
+        });
     }
 
     private double seconds() {

@@ -18,6 +18,11 @@ import java.util.Set;
  * @param maxProgressWatchers WebSockets watching progress at once; one more is closed with 1013
  * @param progressWaitLimit how long a WebSocket may wait for an upload of its dataset to start
  * @param minFreeBytes below this much usable space in the data directory, /readyz answers 503
+ * @param maxUploadsPerClient uploads one client address may run at once; one more gets 429
+ * @param uploadIdleTimeout an upload that sends nothing this long is ended (408), and the span its rate is judged on
+ * @param uploadMinBytesPerSecond an upload slower than this over such a span is ended (408)
+ * @param requestHeadTimeout a request's head (line and headers) must arrive within this; an idle
+ *     keep-alive connection is closed after {@code uploadIdleTimeout}
  */
 public record ServerConfig(
         String host,
@@ -29,13 +34,23 @@ public record ServerConfig(
         Duration drainTimeout,
         int maxProgressWatchers,
         Duration progressWaitLimit,
-        long minFreeBytes) {
+        long minFreeBytes,
+        int maxUploadsPerClient,
+        Duration uploadIdleTimeout,
+        long uploadMinBytesPerSecond,
+        Duration requestHeadTimeout) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_DATA_DIR = "tally-data";
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 1L << 30;
     public static final long DEFAULT_MIN_FREE_BYTES = 64L << 20;
+    /** Six of the default 8 upload slots: one client, however slow or busy, leaves two for the others. */
+    public static final int DEFAULT_MAX_UPLOADS_PER_CLIENT = 6;
+    public static final int DEFAULT_UPLOAD_IDLE_SECONDS = 60;
+    /** A thousandth of a slow home line's upstream: only a client that is stalling falls below it. */
+    public static final long DEFAULT_UPLOAD_MIN_BYTES_PER_SECOND = 1024;
+    public static final int DEFAULT_REQUEST_HEAD_SECONDS = 20;
 
     public ServerConfig {
         if (port < 0 || port > 65535) {
@@ -52,6 +67,18 @@ public record ServerConfig(
         }
         if (progressWaitLimit.isNegative() || progressWaitLimit.isZero()) {
             throw new IllegalArgumentException("progress wait limit must be positive, got " + progressWaitLimit);
+        }
+        if (maxUploadsPerClient <= 0) {
+            throw new IllegalArgumentException("max uploads per client must be positive, got " + maxUploadsPerClient);
+        }
+        if (uploadIdleTimeout.isNegative() || uploadIdleTimeout.isZero() || requestHeadTimeout.isNegative()
+                || requestHeadTimeout.isZero()) {
+            throw new IllegalArgumentException("timeouts must be positive, got " + uploadIdleTimeout + " and "
+                    + requestHeadTimeout);
+        }
+        if (uploadMinBytesPerSecond < 0) {
+            throw new IllegalArgumentException("the minimum upload rate must not be negative, got "
+                    + uploadMinBytesPerSecond);
         }
         if (minFreeBytes < 0) {
             throw new IllegalArgumentException("min free bytes must not be negative, got " + minFreeBytes);
@@ -80,7 +107,9 @@ public record ServerConfig(
     public Builder toBuilder() {
         return new Builder().host(host).port(port).dataDir(dataDir).maxUploadBytes(maxUploadBytes)
                 .maxConcurrentUploads(maxConcurrentUploads).allowedOrigins(allowedOrigins).drainTimeout(drainTimeout)
-                .progressLimits(maxProgressWatchers, progressWaitLimit).minFreeBytes(minFreeBytes);
+                .progressLimits(maxProgressWatchers, progressWaitLimit).minFreeBytes(minFreeBytes)
+                .maxUploadsPerClient(maxUploadsPerClient).uploadIdleTimeout(uploadIdleTimeout)
+                .uploadMinBytesPerSecond(uploadMinBytesPerSecond).requestHeadTimeout(requestHeadTimeout);
     }
 
     /** Starts from the embedded defaults; {@link #build} validates. */
@@ -95,6 +124,10 @@ public record ServerConfig(
         private int maxProgressWatchers = 10_000;
         private Duration progressWaitLimit = Duration.ofMinutes(10);
         private long minFreeBytes = DEFAULT_MIN_FREE_BYTES;
+        private int maxUploadsPerClient = DEFAULT_MAX_UPLOADS_PER_CLIENT;
+        private Duration uploadIdleTimeout = Duration.ofSeconds(DEFAULT_UPLOAD_IDLE_SECONDS);
+        private long uploadMinBytesPerSecond = DEFAULT_UPLOAD_MIN_BYTES_PER_SECOND;
+        private Duration requestHeadTimeout = Duration.ofSeconds(DEFAULT_REQUEST_HEAD_SECONDS);
 
         private Builder() {
         }
@@ -145,10 +178,31 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder maxUploadsPerClient(int value) {
+            maxUploadsPerClient = value;
+            return this;
+        }
+
+        public Builder uploadIdleTimeout(Duration value) {
+            uploadIdleTimeout = value;
+            return this;
+        }
+
+        public Builder uploadMinBytesPerSecond(long value) {
+            uploadMinBytesPerSecond = value;
+            return this;
+        }
+
+        public Builder requestHeadTimeout(Duration value) {
+            requestHeadTimeout = value;
+            return this;
+        }
+
         /** The config; throws {@link IllegalArgumentException} naming the first value out of range. */
         public ServerConfig build() {
             return new ServerConfig(host, port, dataDir, maxUploadBytes, maxConcurrentUploads, allowedOrigins,
-                    drainTimeout, maxProgressWatchers, progressWaitLimit, minFreeBytes);
+                    drainTimeout, maxProgressWatchers, progressWaitLimit, minFreeBytes, maxUploadsPerClient,
+                    uploadIdleTimeout, uploadMinBytesPerSecond, requestHeadTimeout);
         }
     }
 }

@@ -76,8 +76,9 @@ public final class TallyServer {
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("tally-progress"));
         this.hub = new ProgressHub(json, store, scheduler, config.maxProgressWatchers(), config.progressWaitLimit());
         IngestLimits limits = new IngestLimits(config.maxUploadBytes(), config.maxConcurrentUploads(),
-                config.dataDir().resolve("spill"), JobConfig.defaults());
-        Ingest ingest = new Ingest(limits, store, hub, metrics, problems, json, lifecycle, workers, writers);
+                config.dataDir().resolve("spill"), JobConfig.defaults(), config.maxUploadsPerClient(),
+                config.uploadIdleTimeout(), config.uploadMinBytesPerSecond());
+        Ingest ingest = new Ingest(limits, store, hub, metrics, problems, json, lifecycle, workers, writers, scheduler);
 
         // Unknown paths are answered 404, known paths with another method 405 with Allow (RouteTable). The probes
         // have a table of their own, which DrainGate uses past the graceful shutdown handler.
@@ -104,6 +105,10 @@ public final class TallyServer {
                 // 64 KiB reads: a quarter of the dispatches per megabyte uploaded compared to the 16 KiB default.
                 .setBufferSize(64 * 1024)
                 .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, (int) config.drainTimeout().toMillis())
+                // A request head must arrive in time (a half-sent head held its connection for ever), and a
+                // keep-alive connection with no request is closed; a body that stalls is UploadWatchdog's.
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) config.requestHeadTimeout().toMillis())
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) config.uploadIdleTimeout().toMillis())
                 // Undertow's default body cap is 2 MiB (since 2.3.21). exchange.setMaxEntitySize() does not reach a
                 // chunked body's checker, which is built from this option when the request is parsed: a chunked
                 // 10 MB upload was cut at about 5 MB (UT000020, 2.3.27) with the per-exchange cap raised to 1 GiB.
