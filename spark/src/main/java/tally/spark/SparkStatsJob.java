@@ -26,6 +26,8 @@ import tally.job.SummaryJson;
  * and commits the output ({@link OutputCommit}). The input is read and parsed once.
  */
 public final class SparkStatsJob {
+    private static final int TREE_FAN_IN = 8;
+
     private SparkStatsJob() {
     }
 
@@ -77,6 +79,15 @@ public final class SparkStatsJob {
         }
     }
 
+    /**
+     * Levels of the merge of the writers' reports: about eight reports per merge, so the driver gets
+     * a few, not one per partition. Each can hold up to a million term counts (tens of MB), and the
+     * driver takes at most {@code spark.driver.maxResultSize} (1 GiB by default) of results.
+     */
+    static int treeDepth(int partitions) {
+        return (int) Math.max(2, Math.ceil(Math.log(partitions) / Math.log(TREE_FAN_IN)));
+    }
+
     /** Runs the job in {@code sc}: what main and the tests call. */
     public static Result run(JavaSparkContext sc, JobOptions options) throws IOException {
         Configuration hadoop = sc.hadoopConfiguration();
@@ -95,7 +106,7 @@ public final class SparkStatsJob {
                     .repartitionAndSortWithinPartitions(new RowRanges(partitions, bounds), new RowKeyOrder())
                     .mapPartitionsWithIndex((p, pairs) -> PartWriter.write(p, pairs, attempts, conf.value().value(),
                             JobOptions.config(maxLineBytes)), false)
-                    .treeReduce(WrittenParts::merge);
+                    .treeReduce(WrittenParts::merge, treeDepth(partitions));
             ByteArrayOutputStream json = new ByteArrayOutputStream();
             SummaryJson.write(written.result().summary(), json);
             commit.commit(written, partitions, json.toByteArray());

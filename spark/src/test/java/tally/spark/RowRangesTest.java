@@ -55,6 +55,14 @@ class RowRangesTest {
                 key("b", 0, 0), key("b", 0, 1), key("\u00e9", 0, 0));
     }
 
+    @Test
+    void the_writers_reports_merge_about_eight_at_a_time() {
+        assertThat(SparkStatsJob.treeDepth(1)).isEqualTo(2);
+        assertThat(SparkStatsJob.treeDepth(64)).isEqualTo(2);
+        assertThat(SparkStatsJob.treeDepth(65)).isEqualTo(3);
+        assertThat(SparkStatsJob.treeDepth(20_000)).isEqualTo(5);
+    }
+
     private static RowKey key(String id, int file, long offset) {
         return new RowKey(id.getBytes(UTF_8), file, offset);
     }
