@@ -16,7 +16,7 @@
 set -euo pipefail
 
 # The stage names, in pipeline order. `all` runs exactly these.
-STAGES=(setup build unit async ui deploy-tests quality bench-smoke package publish release-staging smoke-staging)
+STAGES=(setup build unit async ui deploy-tests spark quality bench-smoke package publish release-staging smoke-staging)
 # After a person approves the promotion in Jenkins, against AWS only; not part of `all`.
 PROMOTION_STAGES=(release-production smoke-production)
 
@@ -121,6 +121,10 @@ stage_deploy_tests() {
   # Missing moto must fail here, not skip (the tests skip only where nobody asked for them).
   TALLY_REQUIRE_MOTO=1 run_tests deploy
 }
+
+# The Spark job in local mode, in-process (spark/): its own stage because a SparkContext costs seconds to
+# start and its tests compare whole runs with the single-machine job; the other stages never select them.
+stage_spark() { run_tests spark; }
 
 stage_quality() {
   # Reads what the test stages left (no test runs here): coverage floor, SpotBugs, PMD, CPD.
