@@ -24,8 +24,9 @@ public final class InputSlice implements Serializable {
      * @param index the slice's number in the plan: marks its partial aggregates in the shuffle
      * @param file the file's number in the plan's sorted list: with the line's offset, the tie-break
      *     that keeps rows with equal ids in input order
-     * @param gzip whether the file is read whole through gzip (named {@code .gz}); other files are
-     *     still checked for gzip's magic bytes, as {@code tally stats} does
+     * @param gzip whether the file is named {@code .gz}, so not cut: this slice is the whole file.
+     *     Whether it is read through gzip is up to its magic bytes, as in {@code tally stats}, in
+     *     any file
      */
     public InputSlice(int index, int file, String path, long start, long length, boolean gzip) {
         this.index = index;

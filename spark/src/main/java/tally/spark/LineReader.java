@@ -56,7 +56,9 @@ public final class LineReader implements AutoCloseable {
         Path path = new Path(slice.path());
         FSDataInputStream raw = fs.open(path);
         try {
-            if (slice.gzip() || startsWithGzipMagic(raw)) {
+            // By magic bytes only, as `tally stats` decides: a plain file named .gz is read plain (whole,
+            // as its one slice covers it).
+            if (startsWithGzipMagic(raw)) {
                 if (slice.start() > 0) {
                     raw.close();
                     return new LineReader(null, 0, 0, maxLineBytes);

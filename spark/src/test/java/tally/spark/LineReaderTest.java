@@ -67,6 +67,20 @@ class LineReaderTest {
         assertThat(lines(slice(file, 0, Files.size(file)), 200_000)).containsExactly("x".repeat(65_000) + "@0", line + "@65001");
     }
 
+    @Test
+    void gzip_is_told_by_magic_bytes_not_by_name() throws IOException {
+        Path plain = Files.write(dir.resolve("plain.jsonl.gz"), "x\ny".getBytes(UTF_8));
+        Path gzip = dir.resolve("packed.jsonl");
+        try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gzip))) {
+            out.write("p\r\nq\n".getBytes(UTF_8));
+        }
+
+        assertThat(read(new InputSlice(0, 0, plain.toUri().toString(), 0, 3, true), 100))
+                .isEqualTo(new LineCount(List.of("x@0", "y@2"), 3));
+        assertThat(read(slice(gzip, 0, 5), 100)).isEqualTo(new LineCount(List.of("p\r@0", "q@3"), 5));
+        assertThat(read(slice(gzip, 5, Files.size(gzip) - 5), 100).lines()).isEmpty();
+    }
+
     private static InputSlice slice(Path file, long start, long length) {
         return new InputSlice(0, 0, file.toUri().toString(), start, length, false);
     }
