@@ -9,7 +9,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The lines of one {@link InputSlice}, cut as the spec's "Input" section says: only LF ends a line
+ * The lines of one {@link InputSlice}, cut as docs/stats-contract.md, "Input", says: only LF ends a line
  * (Hadoop's {@code LineRecordReader} also ends one at a lone CR, and drops a UTF-8 byte-order mark
  * at the start of a file, so it is not used); the CR of a CRLF stays for {@code LineJob}, which
  * drops it; a last line without LF counts; the empty string after a final LF is not a line.
