@@ -16,7 +16,7 @@
 set -euo pipefail
 
 # The stage names, in pipeline order. `all` runs exactly these.
-STAGES=(setup build unit async ui deploy-tests quality bench-smoke package publish release-staging smoke-staging)
+STAGES=(setup build unit async ui deploy-tests spark quality bench-smoke package publish release-staging smoke-staging)
 # After a person approves the promotion in Jenkins, against AWS only; not part of `all`.
 PROMOTION_STAGES=(release-production smoke-production)
 
@@ -120,6 +120,25 @@ stage_ui() { run_tests ui; }
 stage_deploy_tests() {
   # Missing moto must fail here, not skip (the tests skip only where nobody asked for them).
   TALLY_REQUIRE_MOTO=1 run_tests deploy
+}
+
+# The Spark job in local mode, in-process (spark/): its own stage because a SparkContext costs seconds to
+# start and its tests compare whole runs with the single-machine job; the other stages never select them.
+# Then the launcher once, as a person runs it: the built job jar on Spark's jars from classpath.txt (a
+# class the jar lacks and the cluster's classpath would not give fails here, not on EMR), against `stats`.
+stage_spark() {
+  run_tests spark
+  [[ -s "$JAR" ]] || die "$JAR is missing: run the build stage first"
+  local dir
+  dir=$(mktemp -d)
+  java -jar "$JAR" generate --size 2M --out "$dir/in.jsonl" >/dev/null
+  java -jar "$JAR" stats "$dir/in.jsonl" --out "$dir/rows.tsv" --summary "$dir/summary.json"
+  spark/bin/tally-spark-local "$dir/in.jsonl" "$dir/out" --partitions 3 --split-bytes 500000
+  [[ -e "$dir/out/_SUCCESS" ]] || die "tally-spark-local wrote no _SUCCESS"
+  cat "$dir"/out/part-* | cmp - "$dir/rows.tsv" || die "tally-spark-local rows differ from tally stats"
+  cmp "$dir/out/summary.json" "$dir/summary.json" || die "tally-spark-local summary differs from tally stats"
+  rm -rf "$dir"
+  log "tally-spark-local: rows and summary identical to tally stats"
 }
 
 stage_quality() {
