@@ -21,6 +21,7 @@ import tally.CommandArgs.Option;
 import tally.CommandArgs.UsageException;
 import tally.http.Json;
 import tally.http.TallyServer;
+import tally.load.LoadCommand;
 
 /**
  * Entry point. Without a subcommand it serves; {@code stats} runs the job on a file, {@code generate}
@@ -109,6 +110,8 @@ public final class Main {
                     return new StatsCommand(stdin, stdout, stderr).run(rest);
                 case GenerateCommand.NAME:
                     return new GenerateCommand(stdout, stderr).run(rest);
+                case LoadCommand.NAME:
+                    return new LoadCommand(stdin, stdout, stderr, env).run(rest);
                 default:
                     break;
             }
@@ -143,6 +146,7 @@ public final class Main {
         b.append("Commands:\n");
         CommandArgs.row(b, "  " + StatsCommand.NAME, StatsCommand.DESCRIPTION, COMMAND_COLUMN);
         CommandArgs.row(b, "  " + GenerateCommand.NAME, GenerateCommand.DESCRIPTION, COMMAND_COLUMN);
+        CommandArgs.row(b, "  " + LoadCommand.NAME, LoadCommand.DESCRIPTION, COMMAND_COLUMN);
         return b.toString();
     }
 
