@@ -17,6 +17,7 @@ import tally.job.TagStatsJob;
  */
 final class RowPump {
     /** Where checked bytes go: PostgreSQL's COPY stream, or Redshift's part files. */
+    @FunctionalInterface
     interface Sink {
         /**
          * {@code len} checked bytes from {@code off}; {@code rowEnd} is the index just past the last row
