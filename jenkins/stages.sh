@@ -16,7 +16,7 @@
 set -euo pipefail
 
 # The stage names, in pipeline order. `all` runs exactly these.
-STAGES=(setup build unit async ui deploy-tests spark quality bench-smoke package publish release-staging smoke-staging)
+STAGES=(setup build unit async db ui deploy-tests spark quality bench-smoke package publish release-staging smoke-staging)
 # After a person approves the promotion in Jenkins, against AWS only; not part of `all`.
 PROMOTION_STAGES=(release-production smoke-production)
 
@@ -25,6 +25,8 @@ cd "$ROOT"
 
 TARGET=${TALLY_DEPLOY_TARGET:-rehearsal}
 JAR=service/target/tally.jar
+# Where the db tests find initdb and pg_ctl (Debian's postgresql-15); they read TALLY_PG_BIN too.
+PG_BIN=${TALLY_PG_BIN:-/usr/lib/postgresql/15/bin}
 # Maven in batch mode without download progress; TALLY_MVN_FLAGS adds flags (e.g. -o, offline).
 MVN=(mvn -B -ntp)
 if [[ -n "${TALLY_MVN_FLAGS:-}" ]]; then
@@ -73,6 +75,9 @@ stage_setup() {
   command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
   # Lints the stage script and the instances' bootstrap script in the tests (skipped without it).
   command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck)
+  # PostgreSQL 15's binaries: the db tests run initdb and pg_ctl themselves, on a port of their own. The
+  # cluster the Debian package may create and start is not used.
+  [[ -x "$PG_BIN/initdb" ]] || missing+=(postgresql-15)
   if ((${#missing[@]})); then
     log "installing ${missing[*]}"
     as_root apt-get update -qq
@@ -94,6 +99,7 @@ stage_setup() {
   mvn -v 2>&1 | sed -n 1p
   chromium --version 2>/dev/null | sed -n 1p || true
   chromedriver --version 2>/dev/null | sed -n 1p || true
+  "$PG_BIN/postgres" --version 2>/dev/null || true
   log "moto_server: $(command -v moto_server)"
   log "release version: $(release_version)"
 }
@@ -116,6 +122,11 @@ run_tests() {
 stage_unit() { run_tests unit; }
 stage_async() { run_tests async; }
 stage_ui() { run_tests ui; }
+
+stage_db() {
+  # tally load against a real PostgreSQL the tests start; missing PostgreSQL fails here, not skips.
+  TALLY_REQUIRE_DB=1 run_tests db
+}
 
 stage_deploy_tests() {
   # Missing moto must fail here, not skip (the tests skip only where nobody asked for them).
@@ -238,7 +249,7 @@ stage_smoke_production() {
   deploy_tool smoke --env production
 }
 
-# One closing line over every JUnit report of the run (the four test stages each end with Maven's last
+# One closing line over every JUnit report of the run (the five test stages each end with Maven's last
 # module, often one without tests of that tag, so no single Maven summary speaks for the whole suite).
 test_totals() {
   python3 - <<'PY'

@@ -23,9 +23,9 @@ import tally.http.BuildVersion;
  * <p>Why not picocli: building its model by reflection took 0.2-0.25 s in a fresh JVM, which every
  * {@code tally stats} run paid, and the server paid before its first /readyz.
  */
-final class CommandArgs {
-    static final Option HELP = Option.flag("-h", "--help", "Show this help message and exit");
-    static final Option VERSION = Option.flag("-V", "--version", "Print version information and exit");
+public final class CommandArgs {
+    public static final Option HELP = Option.flag("-h", "--help", "Show this help message and exit");
+    public static final Option VERSION = Option.flag("-V", "--version", "Print version information and exit");
 
     /** Where option descriptions start in the usage text; a wider option name puts its own on the next line. */
     private static final int OPTION_COLUMN = 29;
@@ -45,7 +45,7 @@ final class CommandArgs {
      * Reads {@code args} against the declared options and positional parameters. Values are not
      * converted yet: {@code --help} must work even when the rest of the line would not.
      */
-    static CommandArgs parse(List<Option> declared, Map<String, String> env, String... args) throws UsageException {
+    public static CommandArgs parse(List<Option> declared, Map<String, String> env, String... args) throws UsageException {
         Map<String, Option> byName = new HashMap<>();
         List<Option> parameters = new ArrayList<>();
         for (Option o : declared) {
@@ -111,12 +111,12 @@ final class CommandArgs {
         return byName.containsKey(eq < 0 ? arg : arg.substring(0, eq));
     }
 
-    boolean has(Option flag) {
+    public boolean has(Option flag) {
         return given.containsKey(flag.name());
     }
 
     /** The given value, else the environment variable if set and not empty, else the default; null if none. */
-    String string(Option o) {
+    public String string(Option o) {
         String value = given.get(o.name());
         if (value != null) {
             return value;
@@ -130,11 +130,11 @@ final class CommandArgs {
         return o.defaultValue();
     }
 
-    int intValue(Option o) throws UsageException {
+    public int intValue(Option o) throws UsageException {
         return number(o, Integer::parseInt, "a whole number");
     }
 
-    long longValue(Option o) throws UsageException {
+    public long longValue(Option o) throws UsageException {
         return number(o, Long::parseLong, "a whole number");
     }
 
@@ -152,7 +152,7 @@ final class CommandArgs {
     }
 
     /** Null when the option has no value and no default. */
-    Path path(Option o) throws UsageException {
+    public Path path(Option o) throws UsageException {
         String text = string(o);
         if (text == null) {
             return null;
@@ -165,7 +165,7 @@ final class CommandArgs {
     }
 
     /** Like {@link #string}, but a missing value is a usage error (positional parameters are required). */
-    String required(Option o) throws UsageException {
+    public String required(Option o) throws UsageException {
         String text = string(o);
         if (text == null) {
             throw new UsageException(o.isParameter() ? "missing " + o.name()
@@ -188,7 +188,7 @@ final class CommandArgs {
     }
 
     /** "Usage: SYNOPSIS", the description, then one row per option (wrapped at 80 columns). */
-    static String usage(String synopsis, String description, List<Option> options) {
+    public static String usage(String synopsis, String description, List<Option> options) {
         StringBuilder b = new StringBuilder("Usage: ").append(synopsis).append('\n');
         row(b, "", description, 0);
         for (Option o : options) {
@@ -201,7 +201,7 @@ final class CommandArgs {
      * Answers {@code --help} (the usage) or {@code --version} on {@code out} and returns true; false
      * when neither was asked for, and the command goes on.
      */
-    boolean answeredHelpOrVersion(OutputStream out, Supplier<String> usage) {
+    public boolean answeredHelpOrVersion(OutputStream out, Supplier<String> usage) {
         if (has(HELP)) {
             print(out, usage.get());
             return true;
@@ -260,26 +260,26 @@ final class CommandArgs {
      * @param env the environment variable read when the option is not given, or null
      * @param defaultValue the value when neither is given, or null
      */
-    record Option(String shortName, String name, String label, String description, String env,
+    public record Option(String shortName, String name, String label, String description, String env,
             String defaultValue) {
 
-        static Option flag(String shortName, String name, String description) {
+        public static Option flag(String shortName, String name, String description) {
             return new Option(shortName, name, null, description, null, null);
         }
 
-        static Option value(String name, String label, String description) {
+        public static Option value(String name, String label, String description) {
             return new Option(null, name, label, description, null, null);
         }
 
-        static Option parameter(String label, String description) {
+        public static Option parameter(String label, String description) {
             return new Option(null, label, null, description, null, null);
         }
 
-        Option withEnv(String variable) {
+        public Option withEnv(String variable) {
             return new Option(shortName, name, label, description, variable, defaultValue);
         }
 
-        Option withDefault(Object value) {
+        public Option withDefault(Object value) {
             return new Option(shortName, name, label, description, env, String.valueOf(value));
         }
 
@@ -306,12 +306,12 @@ final class CommandArgs {
     }
 
     /** A command line that cannot be run: exit 2, the message, then the command's usage. */
-    static final class UsageException extends Exception {
-        UsageException(String message) {
+    public static final class UsageException extends Exception {
+        public UsageException(String message) {
             super(message);
         }
 
-        UsageException(String message, Throwable cause) {
+        public UsageException(String message, Throwable cause) {
             super(message, cause);
         }
     }

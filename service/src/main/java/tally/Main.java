@@ -18,6 +18,7 @@ import java.util.logging.Logger;
 import tally.CommandArgs.Option;
 import tally.CommandArgs.UsageException;
 import tally.http.Json;
+import tally.load.LoadCommand;
 import tally.server.ServerConfig;
 import tally.server.TallyServer;
 
@@ -117,6 +118,8 @@ public final class Main {
                     return new StatsCommand(stdin, stdout, stderr).run(rest);
                 case GenerateCommand.NAME:
                     return new GenerateCommand(stdout, stderr).run(rest);
+                case LoadCommand.NAME:
+                    return new LoadCommand(stdin, stdout, stderr, env).run(rest);
                 default:
                     break;
             }
@@ -154,6 +157,7 @@ public final class Main {
         b.append("Commands:\n");
         CommandArgs.row(b, "  " + StatsCommand.NAME, StatsCommand.DESCRIPTION, COMMAND_COLUMN);
         CommandArgs.row(b, "  " + GenerateCommand.NAME, GenerateCommand.DESCRIPTION, COMMAND_COLUMN);
+        CommandArgs.row(b, "  " + LoadCommand.NAME, LoadCommand.DESCRIPTION, COMMAND_COLUMN);
         return b.toString();
     }
 

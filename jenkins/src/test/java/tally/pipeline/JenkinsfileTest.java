@@ -109,10 +109,10 @@ class JenkinsfileTest {
     }
 
     @Test
-    void test_stages_unit_async_and_ui_run_in_parallel() {
+    void test_stages_unit_async_db_and_ui_run_in_parallel() {
         Call parallel = JENKINSFILE.named("parallel").findFirst().orElseThrow();
         assertThat(parallel.children("stage").map(stage -> stage.literal().orElseThrow()))
-                .containsExactly("unit", "async", "ui");
+                .containsExactly("unit", "async", "db", "ui");
     }
 
     @Test
@@ -130,7 +130,7 @@ class JenkinsfileTest {
 
     @Test
     void every_test_stage_records_its_junit_results_where_it_ran() {
-        for (String name : List.of("unit", "async", "ui", "deploy-tests", "spark")) {
+        for (String name : List.of("unit", "async", "db", "ui", "deploy-tests", "spark")) {
             Call stage = stage(name);
             assertThat(stage.children("post").flatMap(post -> post.children("always"))
                     .anyMatch(always -> always.children("junit").findAny().isPresent()))
@@ -158,7 +158,7 @@ class JenkinsfileTest {
             Call stage = stage(name);
             assertThat(gatedOnMain(stage)).as("stage %s is gated on branch main", name).isTrue();
         }
-        for (String name : List.of("setup", "build", "unit", "async", "ui", "deploy-tests", "spark", "quality", "bench-smoke",
+        for (String name : List.of("setup", "build", "unit", "async", "db", "ui", "deploy-tests", "spark", "quality", "bench-smoke",
                 "package")) {
             assertThat(gatedOnMain(stage(name))).as("stage %s runs on every branch", name).isFalse();
         }

@@ -40,7 +40,7 @@ class StageScriptTest {
         assertThat(result.exit).as(result.output).isZero();
         assertThat(result.output.lines().toList())
                 .containsExactlyElementsOf(Repository.stageScriptArray("STAGES"))
-                .startsWith("setup", "build", "unit", "async", "ui", "deploy-tests", "spark", "quality", "bench-smoke", "package")
+                .startsWith("setup", "build", "unit", "async", "db", "ui", "deploy-tests", "spark", "quality", "bench-smoke", "package")
                 .endsWith("publish", "release-staging", "smoke-staging");
     }
 
@@ -82,6 +82,13 @@ class StageScriptTest {
     void the_deploy_tests_cannot_silently_skip_for_want_of_moto() {
         String script = Repository.read("jenkins/stages.sh");
         assertThat(script).containsPattern("TALLY_REQUIRE_MOTO=1 run_tests deploy");
+    }
+
+    @Test
+    void the_db_tests_cannot_silently_skip_for_want_of_postgresql() {
+        String script = Repository.read("jenkins/stages.sh");
+        assertThat(script).containsPattern("TALLY_REQUIRE_DB=1 run_tests db");
+        assertThat(script).contains("missing+=(postgresql-15)");
     }
 
     @Test
