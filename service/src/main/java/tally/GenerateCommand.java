@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import tally.CommandArgs.Option;
-import tally.CommandArgs.UsageException;
+import tally.cli.CommandArgs;
+import tally.cli.CommandArgs.Option;
+import tally.cli.CommandArgs.UsageException;
 import tally.sample.BookmarkGenerator;
 
 /**

@@ -10,13 +10,15 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Stream;
+
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import tally.CommandArgs.Option;
-import tally.CommandArgs.UsageException;
+import java.util.stream.Stream;
+import tally.cli.CommandArgs;
+import tally.cli.CommandArgs.Option;
+import tally.cli.CommandArgs.UsageException;
 import tally.http.Json;
 import tally.load.LoadCommand;
 import tally.server.ServerConfig;

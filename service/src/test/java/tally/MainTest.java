@@ -11,7 +11,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import tally.CommandArgs.UsageException;
+import tally.cli.CommandArgs;
+import tally.cli.CommandArgs.UsageException;
 import tally.server.ServerConfig;
 
 @Tag("unit")

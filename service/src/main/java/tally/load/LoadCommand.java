@@ -15,9 +15,9 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
-import tally.CommandArgs;
-import tally.CommandArgs.Option;
-import tally.CommandArgs.UsageException;
+import tally.cli.CommandArgs;
+import tally.cli.CommandArgs.Option;
+import tally.cli.CommandArgs.UsageException;
 
 /**
  * {@code tally load ROWS --jdbc-url URL --table NAME}: rows (SPEC-stats.md, "The row") into a

@@ -1,4 +1,4 @@
-package tally;
+package tally.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import tally.CommandArgs.Option;
-import tally.CommandArgs.UsageException;
+import tally.cli.CommandArgs.Option;
+import tally.cli.CommandArgs.UsageException;
 
 /** The parser and the usage text on a small declared command, independent of Tally's own options. */
 @Tag("unit")

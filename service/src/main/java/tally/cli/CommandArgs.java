@@ -1,4 +1,4 @@
-package tally;
+package tally.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -138,7 +138,7 @@ public final class CommandArgs {
         return number(o, Long::parseLong, "a whole number");
     }
 
-    double doubleValue(Option o) throws UsageException {
+    public double doubleValue(Option o) throws UsageException {
         return number(o, Double::parseDouble, "a number");
     }
 
@@ -224,7 +224,7 @@ public final class CommandArgs {
     }
 
     /** {@code left}, then {@code text} from {@code column} on, word-wrapped; on the next line if left is too wide. */
-    static void row(StringBuilder b, String left, String text, int column) {
+    public static void row(StringBuilder b, String left, String text, int column) {
         b.append(left);
         int at = left.length();
         if (at > 0 && at + 2 > column) {
