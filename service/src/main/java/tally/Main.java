@@ -12,9 +12,11 @@ import java.util.Arrays;
 import java.util.List;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import tally.cli.CommandArgs;
 import tally.cli.CommandArgs.Option;
@@ -57,6 +59,9 @@ public final class Main {
     static final Option REQUEST_HEAD_TIMEOUT = Option.value("--request-head-timeout", "SECONDS",
             "A request's line and headers must arrive within this; idle keep-alive connections close too")
             .withEnv("TALLY_REQUEST_HEAD_TIMEOUT").withDefault(ServerConfig.DEFAULT_REQUEST_HEAD_SECONDS);
+    static final Option ALLOWED_HOSTS = Option.value("--allowed-hosts", "NAMES",
+            "Host names requests may be addressed to, comma-separated, * for any; by default loopback names "
+                    + "when bound to loopback, else any").withEnv("TALLY_ALLOWED_HOSTS").withDefault("");
 
     /** How one option of the command line sets the server's config. */
     @FunctionalInterface
@@ -81,7 +86,8 @@ public final class Main {
             new ServerOption(UPLOAD_MIN_RATE,
                     (config, cli) -> config.uploadMinBytesPerSecond(cli.longValue(UPLOAD_MIN_RATE))),
             new ServerOption(REQUEST_HEAD_TIMEOUT,
-                    (config, cli) -> config.requestHeadTimeout(Duration.ofSeconds(cli.longValue(REQUEST_HEAD_TIMEOUT)))));
+                    (config, cli) -> config.requestHeadTimeout(Duration.ofSeconds(cli.longValue(REQUEST_HEAD_TIMEOUT)))),
+            new ServerOption(ALLOWED_HOSTS, (config, cli) -> config.allowedHosts(names(cli.string(ALLOWED_HOSTS)))));
 
     static final List<Option> OPTIONS = Stream.concat(SERVER_OPTIONS.stream().map(ServerOption::option),
             Stream.of(CommandArgs.HELP, CommandArgs.VERSION)).toList();
@@ -152,6 +158,12 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage(), e);
         }
+    }
+
+    /** A comma-separated list, blanks dropped. */
+    private static Set<String> names(String list) {
+        return Arrays.stream(list.split(",")).map(String::strip).filter(n -> !n.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     static String usage() {

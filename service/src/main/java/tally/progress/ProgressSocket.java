@@ -6,8 +6,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.PathTemplateMatch;
 import io.undertow.websockets.core.AbstractReceiveListener;
-import java.net.URI;
-import java.util.Set;
+import tally.http.Origins;
 import tally.http.Problem;
 import tally.store.DatasetIds;
 
@@ -19,10 +18,10 @@ import tally.store.DatasetIds;
  */
 public final class ProgressSocket implements HttpHandler {
     private final HttpHandler upgrade;
-    private final Set<String> allowedOrigins;
+    private final Origins origins;
 
-    public ProgressSocket(ProgressHub hub, Set<String> allowedOrigins) {
-        this.allowedOrigins = allowedOrigins;
+    public ProgressSocket(ProgressHub hub, Origins origins) {
+        this.origins = origins;
         this.upgrade = Handlers.websocket((exchange, channel) -> {
             String id = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY).getParameters().get("id");
             // Without a receive listener close frames from the client are never processed.
@@ -42,26 +41,9 @@ public final class ProgressSocket implements HttpHandler {
             throw Problem.badRequest("dataset ids match [A-Za-z0-9_-]{1,64}").toException();
         }
         String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
-        if (origin != null && !allowedOrigins.contains(origin) && !sameHost(origin, exchange.getHostAndPort(), exchange.getRequestScheme())) {
+        if (origin != null && !origins.allows(origin, exchange)) {
             throw Problem.of(403, "Forbidden", "origin " + origin + " may not watch datasets here").toException();
         }
         upgrade.handleRequest(exchange);
-    }
-
-    /** Host and port of the origin equal those the request was sent to (default ports filled in). */
-    private static boolean sameHost(String origin, String hostAndPort, String requestScheme) {
-        try {
-            URI uri = URI.create(origin);
-            int port = uri.getPort() != -1 ? uri.getPort() : defaultPort(uri.getScheme());
-            String expected = uri.getHost() + ":" + port;
-            String actual = hostAndPort.matches(".*:\\d+$") ? hostAndPort : hostAndPort + ":" + defaultPort(requestScheme);
-            return expected.equalsIgnoreCase(actual);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    private static int defaultPort(String scheme) {
-        return "https".equalsIgnoreCase(scheme) || "wss".equalsIgnoreCase(scheme) ? 443 : 80;
     }
 }

@@ -21,6 +21,8 @@ import java.util.Set;
  * @param maxUploadsPerClient uploads one client address may run at once; one more gets 429
  * @param uploadIdleTimeout an upload that sends nothing this long is ended (408), and the span its rate is judged on
  * @param uploadMinBytesPerSecond an upload slower than this over such a span is ended (408)
+ * @param allowedHosts the host names requests may be addressed to ({@code Host}); empty: loopback names
+ *     when bound to a loopback address, else any; {@code *} for any
  * @param requestHeadTimeout a request's head (line and headers) must arrive within this; an idle
  *     keep-alive connection is closed after {@code uploadIdleTimeout}
  */
@@ -38,7 +40,8 @@ public record ServerConfig(
         int maxUploadsPerClient,
         Duration uploadIdleTimeout,
         long uploadMinBytesPerSecond,
-        Duration requestHeadTimeout) {
+        Duration requestHeadTimeout,
+        Set<String> allowedHosts) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
@@ -84,6 +87,7 @@ public record ServerConfig(
             throw new IllegalArgumentException("min free bytes must not be negative, got " + minFreeBytes);
         }
         allowedOrigins = Set.copyOf(allowedOrigins);
+        allowedHosts = Set.copyOf(allowedHosts);
     }
 
     /**
@@ -103,13 +107,32 @@ public record ServerConfig(
         return new Builder();
     }
 
+    /**
+     * The host names requests may name in {@code Host}; empty for any. Unless configured: a server bound
+     * to a loopback address answers only loopback names (a DNS-rebound name is refused), any other
+     * server any name, since it cannot know the names it is reached through.
+     */
+    public Set<String> effectiveAllowedHosts() {
+        if (allowedHosts.contains("*")) {
+            return Set.of();
+        }
+        if (!allowedHosts.isEmpty()) {
+            return allowedHosts.stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).collect(
+                    java.util.stream.Collectors.toUnmodifiableSet());
+        }
+        boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("::1")
+                || host.equals("[::1]");
+        return loopback ? Set.of("localhost", "127.0.0.1", "[::1]") : Set.of();
+    }
+
     /** A builder holding this config's values, to change some of them. */
     public Builder toBuilder() {
         return new Builder().host(host).port(port).dataDir(dataDir).maxUploadBytes(maxUploadBytes)
                 .maxConcurrentUploads(maxConcurrentUploads).allowedOrigins(allowedOrigins).drainTimeout(drainTimeout)
                 .progressLimits(maxProgressWatchers, progressWaitLimit).minFreeBytes(minFreeBytes)
                 .maxUploadsPerClient(maxUploadsPerClient).uploadIdleTimeout(uploadIdleTimeout)
-                .uploadMinBytesPerSecond(uploadMinBytesPerSecond).requestHeadTimeout(requestHeadTimeout);
+                .uploadMinBytesPerSecond(uploadMinBytesPerSecond).requestHeadTimeout(requestHeadTimeout)
+                .allowedHosts(allowedHosts);
     }
 
     /** Starts from the embedded defaults; {@link #build} validates. */
@@ -128,6 +151,7 @@ public record ServerConfig(
         private Duration uploadIdleTimeout = Duration.ofSeconds(DEFAULT_UPLOAD_IDLE_SECONDS);
         private long uploadMinBytesPerSecond = DEFAULT_UPLOAD_MIN_BYTES_PER_SECOND;
         private Duration requestHeadTimeout = Duration.ofSeconds(DEFAULT_REQUEST_HEAD_SECONDS);
+        private Set<String> allowedHosts = Set.of();
 
         private Builder() {
         }
@@ -198,11 +222,16 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder allowedHosts(Set<String> value) {
+            allowedHosts = value;
+            return this;
+        }
+
         /** The config; throws {@link IllegalArgumentException} naming the first value out of range. */
         public ServerConfig build() {
             return new ServerConfig(host, port, dataDir, maxUploadBytes, maxConcurrentUploads, allowedOrigins,
                     drainTimeout, maxProgressWatchers, progressWaitLimit, minFreeBytes, maxUploadsPerClient,
-                    uploadIdleTimeout, uploadMinBytesPerSecond, requestHeadTimeout);
+                    uploadIdleTimeout, uploadMinBytesPerSecond, requestHeadTimeout, allowedHosts);
         }
     }
 }

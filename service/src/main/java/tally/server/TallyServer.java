@@ -23,10 +23,13 @@ import tally.api.DatasetRoutes;
 import tally.api.OpsRoutes;
 import tally.http.AccessLog;
 import tally.http.BuildVersion;
+import tally.http.CrossSiteGuard;
 import tally.http.DrainGate;
+import tally.http.HostGuard;
 import tally.http.Json;
 import tally.http.Lifecycle;
 import tally.http.Metrics;
+import tally.http.Origins;
 import tally.http.ProblemBoundary;
 import tally.http.Problems;
 import tally.http.RequestMetrics;
@@ -84,12 +87,13 @@ public final class TallyServer {
         // have a table of their own, which DrainGate uses past the graceful shutdown handler.
         RouteTable routes = new RouteTable();
         RouteTable ops = new RouteTable();
+        Origins origins = new Origins(config.allowedOrigins());
         new OpsRoutes(json, lifecycle, metrics, boundary, BuildVersion.current(),
                 List.of(new FreeSpaceCheck(config.dataDir(), config.minFreeBytes()))).addTo(ops);
         routes.addAll(ops);
         new DatasetRoutes(store, ingest, json, problems, boundary).addTo(routes);
         // GET only: a WebSocket handshake has no HEAD form.
-        routes.add(Methods.GET, "/ws/datasets/{id}", new ProgressSocket(hub, config.allowedOrigins()));
+        routes.add(Methods.GET, "/ws/datasets/{id}", new ProgressSocket(hub, origins));
         new PageRoutes(store, ingest, config.maxUploadBytes(), json, BuildVersion.current()).addTo(routes);
 
         // Expect: 100-continue (curl sends it for every body over 1 MB, and waits a second for the answer):
@@ -97,8 +101,9 @@ public final class TallyServer {
         // type, the size and a free upload slot have been checked; a request refused before that gets
         // its final 4xx at once and the connection closes without the body being sent.
         this.graceful = Handlers.gracefulShutdown(Handlers.httpContinueRead(routes));
-        HttpHandler chain = new AccessLog(new RequestMetrics(metrics,
-                new ProblemBoundary(problems, new DrainGate(lifecycle, ops, graceful))));
+        HttpHandler chain = new AccessLog(new RequestMetrics(metrics, new ProblemBoundary(problems,
+                new HostGuard(config.effectiveAllowedHosts(), new CrossSiteGuard(origins,
+                        new DrainGate(lifecycle, ops, graceful))))));
 
         this.undertow = Undertow.builder()
                 .addHttpListener(config.port(), config.host())

@@ -121,7 +121,7 @@ class SlowClientsTest {
     void a_request_head_that_never_ends_has_its_connection_closed() throws IOException {
         URI base = SERVER.baseUri();
         try (Socket socket = connect(base, "127.0.0.1")) {
-            socket.getOutputStream().write("POST /api/datasets HTTP/1.1\r\nHost: x\r\nContent-Ty".getBytes(US_ASCII));
+            socket.getOutputStream().write("POST /api/datasets HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty".getBytes(US_ASCII));
             socket.getOutputStream().flush();
 
             // The server gives up on the head and closes: end of stream, not a read timeout.

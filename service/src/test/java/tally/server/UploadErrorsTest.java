@@ -92,7 +92,7 @@ class UploadErrorsTest {
 
     @Test
     void a_body_without_any_length_framing_is_411() throws IOException {
-        String status = rawExchange("POST /api/datasets HTTP/1.1\r\nHost: test\r\nContent-Type: application/x-ndjson\r\n"
+        String status = rawExchange("POST /api/datasets HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\n"
                 + "Connection: close\r\n\r\n");
 
         assertThat(status).startsWith("HTTP/1.1 411");
@@ -218,7 +218,7 @@ class UploadErrorsTest {
     void a_client_that_hangs_up_mid_upload_leaves_no_dataset_behind() throws IOException {
         try (Socket socket = new Socket(api.base.getHost(), api.base.getPort())) {
             OutputStream out = socket.getOutputStream();
-            out.write(("PUT /api/datasets/cut HTTP/1.1\r\nHost: test\r\nContent-Type: application/x-ndjson\r\n"
+            out.write(("PUT /api/datasets/cut HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-ndjson\r\n"
                     + "Content-Length: 60000\r\n\r\n" + Bookmarks.MIXED).getBytes(StandardCharsets.UTF_8));
             out.flush();
             Eventually.await("the upload is in progress", Duration.ofSeconds(10),
