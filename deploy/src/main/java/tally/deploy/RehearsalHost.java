@@ -165,7 +165,7 @@ public final class RehearsalHost implements InstanceHost {
         }
         try {
             long pid = Long.parseLong(Files.readString(pidFile).trim());
-            String jar = home.resolve("root/opt/tally/tally.jar").toString();
+            String jar = home.resolve("root/opt/tally/lib/tally.jar").toString();
             return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
                     .filter(h -> h.info().commandLine().map(c -> c.contains(jar)).orElse(true));
         } catch (IOException | NumberFormatException e) {
