@@ -39,6 +39,13 @@ public final class Main {
             "Largest upload accepted, compressed or not; the default is 1 GiB")
             .withEnv("TALLY_MAX_UPLOAD_BYTES").withDefault(ServerConfig.DEFAULT_MAX_UPLOAD_BYTES);
 
+    static final Option STORE = Option.value("--store", "URL",
+            "Where datasets live: s3://BUCKET/PREFIX shares them with every instance using it and keeps them"
+            + " across releases; without it, the file store under --data-dir").withEnv("TALLY_STORE");
+    static final Option S3_ENDPOINT = Option.value("--s3-endpoint", "URL",
+            "An S3-compatible endpoint for --store (an emulator such as moto); AWS itself without it")
+            .withEnv("TALLY_S3_ENDPOINT");
+
     /** How one option of the command line sets the server's config. */
     @FunctionalInterface
     private interface Setting {
@@ -53,7 +60,9 @@ public final class Main {
             new ServerOption(HOST, (config, cli) -> config.host(cli.string(HOST))),
             new ServerOption(PORT, (config, cli) -> config.port(cli.intValue(PORT))),
             new ServerOption(DATA_DIR, (config, cli) -> config.dataDir(cli.path(DATA_DIR))),
-            new ServerOption(MAX_UPLOAD_BYTES, (config, cli) -> config.maxUploadBytes(cli.longValue(MAX_UPLOAD_BYTES))));
+            new ServerOption(MAX_UPLOAD_BYTES, (config, cli) -> config.maxUploadBytes(cli.longValue(MAX_UPLOAD_BYTES))),
+            new ServerOption(STORE, (config, cli) -> config.store(cli.string(STORE))),
+            new ServerOption(S3_ENDPOINT, (config, cli) -> config.s3Endpoint(cli.uri(S3_ENDPOINT))));
 
     static final List<Option> OPTIONS = Stream.concat(SERVER_OPTIONS.stream().map(ServerOption::option),
             Stream.of(CommandArgs.HELP, CommandArgs.VERSION)).toList();
@@ -153,7 +162,7 @@ public final class Main {
             stopped.countDown();
         }, "tally-shutdown"));
         log.info("Tally listening on " + server.baseUri() + " (bound " + config.host() + ":" + server.port()
-                + ", data in " + config.dataDir().toAbsolutePath() + ")");
+                + ", data in " + (config.store() != null ? config.store() : config.dataDir().toAbsolutePath()) + ")");
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import tally.http.BuildVersion;
 import tally.http.JsonReply;
 import tally.http.Lifecycle;
@@ -15,8 +16,12 @@ import tally.http.Metrics;
 import tally.http.Problem;
 import tally.http.ProblemBoundary;
 import tally.http.RouteTable;
+import tally.store.DatasetStore;
 
-/** What operators and deploy tools ask: {@code /healthz}, {@code /readyz}, {@code /version}, {@code /metrics}. */
+/**
+ * What operators and deploy tools ask: {@code /healthz}, {@code /readyz}, {@code /version}, {@code /metrics}.
+ * Ready means started, not draining, and the dataset store answering.
+ */
 public final class OpsRoutes {
     /*
      * Constant bodies written out: serializing even a one-entry map costs Jackson's first-use
@@ -30,11 +35,13 @@ public final class OpsRoutes {
     private final Metrics metrics;
     private final Map<String, String> version;
     private final ProblemBoundary.Factory boundary;
+    private final DatasetStore store;
 
-    public OpsRoutes(ObjectMapper json, Lifecycle lifecycle, Metrics metrics, ProblemBoundary.Factory boundary,
-            BuildVersion version) {
+    public OpsRoutes(ObjectMapper json, Lifecycle lifecycle, DatasetStore store, Metrics metrics,
+            ProblemBoundary.Factory boundary, BuildVersion version) {
         this.json = json;
         this.lifecycle = lifecycle;
+        this.store = store;
         this.metrics = metrics;
         this.boundary = boundary;
         this.version = Map.of("version", version.version(), "commit", version.commit());
@@ -50,6 +57,11 @@ public final class OpsRoutes {
     private void ready(HttpServerExchange exchange) {
         if (!lifecycle.isReady()) {
             throw Problem.unavailable(lifecycle.isDraining() ? "draining for a stop" : "starting").toException();
+        }
+        // A store that does not answer: this instance cannot take uploads, so a load balancer should skip it.
+        Optional<String> storeProblem = store.unavailable();
+        if (storeProblem.isPresent()) {
+            throw Problem.unavailable(storeProblem.get()).toException();
         }
         JsonReply.sendBytes(exchange, 200, READY);
     }

@@ -1,8 +1,11 @@
 package tally.server;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
+import tally.store.S3Location;
+import tally.store.S3StoreSettings;
 
 /**
  * Everything the server is configured with, read once by the command line (flags, then {@code TALLY_*}
@@ -10,13 +13,17 @@ import java.util.Set;
  *
  * @param host address to listen on
  * @param port port to listen on; 0 picks a free one
- * @param dataDir where datasets are stored
+ * @param dataDir where datasets are stored (with the file store), and where uploads spill sorted runs
  * @param maxUploadBytes cap on an upload's body, and separately on its decompressed size
  * @param maxConcurrentUploads uploads running at once; one more gets 503 (each holds a job and a disk writer)
  * @param allowedOrigins browser origins allowed on the WebSocket besides the request's own host
  * @param drainTimeout how long a stop waits for in-flight uploads
  * @param maxProgressWatchers WebSockets watching progress at once; one more is closed with 1013
  * @param progressWaitLimit how long a WebSocket may wait for an upload of its dataset to start
+ * @param store the shared S3 store ({@code s3://BUCKET/PREFIX}); null keeps datasets under {@code dataDir}
+ * @param s3Endpoint an S3-compatible endpoint for the store (an emulator); null for AWS
+ * @param storeHeartbeat how often the S3 store renews the claims of uploads in flight (see {@link S3StoreSettings})
+ * @param storeSweepGrace how old the S3 store's leftovers must be before a sweep removes them
  */
 public record ServerConfig(
         String host,
@@ -27,7 +34,11 @@ public record ServerConfig(
         Set<String> allowedOrigins,
         Duration drainTimeout,
         int maxProgressWatchers,
-        Duration progressWaitLimit) {
+        Duration progressWaitLimit,
+        S3Location store,
+        URI s3Endpoint,
+        Duration storeHeartbeat,
+        Duration storeSweepGrace) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
@@ -51,6 +62,18 @@ public record ServerConfig(
             throw new IllegalArgumentException("progress wait limit must be positive, got " + progressWaitLimit);
         }
         allowedOrigins = Set.copyOf(allowedOrigins);
+        if (store != null) {
+            s3Store(store, s3Endpoint, storeHeartbeat, storeSweepGrace);
+        }
+    }
+
+    /** The S3 store's settings; null for the file store. */
+    public S3StoreSettings s3Store() {
+        return store == null ? null : s3Store(store, s3Endpoint, storeHeartbeat, storeSweepGrace);
+    }
+
+    private static S3StoreSettings s3Store(S3Location store, URI endpoint, Duration heartbeat, Duration grace) {
+        return new S3StoreSettings(store, endpoint, heartbeat, grace);
     }
 
     /**
@@ -74,7 +97,9 @@ public record ServerConfig(
     public Builder toBuilder() {
         return new Builder().host(host).port(port).dataDir(dataDir).maxUploadBytes(maxUploadBytes)
                 .maxConcurrentUploads(maxConcurrentUploads).allowedOrigins(allowedOrigins).drainTimeout(drainTimeout)
-                .progressLimits(maxProgressWatchers, progressWaitLimit);
+                .progressLimits(maxProgressWatchers, progressWaitLimit)
+                .store(store == null ? null : store.toString()).s3Endpoint(s3Endpoint)
+                .storeTimings(storeHeartbeat, storeSweepGrace);
     }
 
     /** Starts from the embedded defaults; {@link #build} validates. */
@@ -88,6 +113,10 @@ public record ServerConfig(
         private Duration drainTimeout = Duration.ofSeconds(30);
         private int maxProgressWatchers = 10_000;
         private Duration progressWaitLimit = Duration.ofMinutes(10);
+        private String store;
+        private URI s3Endpoint;
+        private Duration storeHeartbeat = S3StoreSettings.DEFAULT_HEARTBEAT;
+        private Duration storeSweepGrace = S3StoreSettings.DEFAULT_SWEEP_GRACE;
 
         private Builder() {
         }
@@ -133,10 +162,29 @@ public record ServerConfig(
             return this;
         }
 
+        /** {@code s3://BUCKET/PREFIX}, or null or empty for the file store under the data dir. */
+        public Builder store(String location) {
+            store = location;
+            return this;
+        }
+
+        public Builder s3Endpoint(URI value) {
+            s3Endpoint = value;
+            return this;
+        }
+
+        public Builder storeTimings(Duration heartbeat, Duration sweepGrace) {
+            storeHeartbeat = heartbeat;
+            storeSweepGrace = sweepGrace;
+            return this;
+        }
+
         /** The config; throws {@link IllegalArgumentException} naming the first value out of range. */
         public ServerConfig build() {
+            S3Location location = store == null || store.isEmpty() ? null : S3Location.parse(store);
             return new ServerConfig(host, port, dataDir, maxUploadBytes, maxConcurrentUploads, allowedOrigins,
-                    drainTimeout, maxProgressWatchers, progressWaitLimit);
+                    drainTimeout, maxProgressWatchers, progressWaitLimit, location, s3Endpoint, storeHeartbeat,
+                    storeSweepGrace);
         }
     }
 }

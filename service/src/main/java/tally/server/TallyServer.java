@@ -25,6 +25,7 @@ import tally.http.DrainGate;
 import tally.http.Json;
 import tally.http.Lifecycle;
 import tally.http.Metrics;
+import tally.http.OffIoThread;
 import tally.http.ProblemBoundary;
 import tally.http.Problems;
 import tally.http.RequestMetrics;
@@ -36,6 +37,8 @@ import tally.progress.ProgressHub;
 import tally.progress.ProgressSocket;
 import tally.store.DatasetStore;
 import tally.store.FileDatasetStore;
+import tally.store.S3DatasetStore;
+import tally.store.S3StoreSettings;
 import tally.web.PageRoutes;
 
 /**
@@ -64,7 +67,7 @@ public final class TallyServer {
         this.config = config;
         ObjectMapper json = Json.mapper();
         this.lifecycle = new Lifecycle();
-        this.store = FileDatasetStore.open(config.dataDir());
+        this.store = openStore(config);
         Metrics metrics = new Metrics();
         Problems problems = new Problems(json, config.maxUploadBytes());
         ProblemBoundary.Factory boundary = new ProblemBoundary.Factory(problems);
@@ -81,15 +84,17 @@ public final class TallyServer {
         // have a table of their own, which DrainGate uses past the graceful shutdown handler.
         RouteTable routes = new RouteTable();
         RouteTable ops = new RouteTable();
-        new OpsRoutes(json, lifecycle, metrics, boundary, BuildVersion.current()).addTo(ops);
+        new OpsRoutes(json, lifecycle, store, metrics, boundary, BuildVersion.current()).addTo(ops);
         routes.addAll(ops);
         new DatasetRoutes(store, ingest, json, problems, boundary).addTo(routes);
         routes.get("/ws/datasets/{id}", new ProgressSocket(hub, config.allowedOrigins()));
         new PageRoutes(store, ingest, config.maxUploadBytes(), json, BuildVersion.current()).addTo(routes);
 
         this.graceful = Handlers.gracefulShutdown(routes);
+        HttpHandler handled = new ProblemBoundary(problems, new DrainGate(lifecycle, ops, graceful));
+        // A remote store's calls wait on the network: they must not hold one of the few IO threads.
         HttpHandler chain = new AccessLog(new RequestMetrics(metrics,
-                new ProblemBoundary(problems, new DrainGate(lifecycle, ops, graceful))));
+                store.isRemote() ? new OffIoThread(handled) : handled));
 
         this.undertow = Undertow.builder()
                 .addHttpListener(config.port(), config.host())
@@ -116,6 +121,11 @@ public final class TallyServer {
         }
         this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
         lifecycle.markReady();
+    }
+
+    private static DatasetStore openStore(ServerConfig config) throws IOException {
+        S3StoreSettings s3 = config.s3Store();
+        return s3 == null ? FileDatasetStore.open(config.dataDir()) : S3DatasetStore.open(s3);
     }
 
     /** Starts a server (see the class comment); throws if the port is taken or the data dir unusable. */
