@@ -101,6 +101,8 @@ public final class Main {
                     return new StatsCommand(stdin, stdout, stderr).run(rest);
                 case GenerateCommand.NAME:
                     return new GenerateCommand(stdout, stderr).run(rest);
+                case MigrateStoreCommand.NAME:
+                    return new MigrateStoreCommand(stdout, stderr, env).run(rest);
                 default:
                     break;
             }
@@ -138,6 +140,7 @@ public final class Main {
         b.append("Commands:\n");
         CommandArgs.row(b, "  " + StatsCommand.NAME, StatsCommand.DESCRIPTION, COMMAND_COLUMN);
         CommandArgs.row(b, "  " + GenerateCommand.NAME, GenerateCommand.DESCRIPTION, COMMAND_COLUMN);
+        CommandArgs.row(b, "  " + MigrateStoreCommand.NAME, MigrateStoreCommand.DESCRIPTION, COMMAND_COLUMN);
         return b.toString();
     }
 
