@@ -106,8 +106,9 @@ final class S3Objects implements AutoCloseable {
         } catch (SdkException e) {
             String why = where + " " + (e instanceof S3Exception s ? "answered " + s.statusCode() + " to " + what + ": "
                     + s.awsErrorDetails().errorMessage() : "is unreachable (" + what + "): " + e.getMessage());
-            problem = why;
-            throw new StoreUnavailableException("the dataset store " + why, e);
+            String message = "the dataset store " + why;
+            problem = message;
+            throw new StoreUnavailableException(message, e);
         }
     }
 
