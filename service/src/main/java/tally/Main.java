@@ -63,6 +63,13 @@ public final class Main {
             "Host names requests may be addressed to, comma-separated, * for any; by default loopback names "
                     + "when bound to loopback, else any").withEnv("TALLY_ALLOWED_HOSTS").withDefault("");
 
+    static final Option STORE = Option.value("--store", "URL",
+            "Where datasets live: s3://BUCKET/PREFIX shares them with every instance using it and keeps them"
+            + " across releases; without it, the file store under --data-dir").withEnv("TALLY_STORE");
+    static final Option S3_ENDPOINT = Option.value("--s3-endpoint", "URL",
+            "An S3-compatible endpoint for --store (an emulator such as moto); AWS itself without it")
+            .withEnv("TALLY_S3_ENDPOINT");
+
     /** How one option of the command line sets the server's config. */
     @FunctionalInterface
     private interface Setting {
@@ -87,7 +94,9 @@ public final class Main {
                     (config, cli) -> config.uploadMinBytesPerSecond(cli.longValue(UPLOAD_MIN_RATE))),
             new ServerOption(REQUEST_HEAD_TIMEOUT,
                     (config, cli) -> config.requestHeadTimeout(Duration.ofSeconds(cli.longValue(REQUEST_HEAD_TIMEOUT)))),
-            new ServerOption(ALLOWED_HOSTS, (config, cli) -> config.allowedHosts(names(cli.string(ALLOWED_HOSTS)))));
+            new ServerOption(ALLOWED_HOSTS, (config, cli) -> config.allowedHosts(names(cli.string(ALLOWED_HOSTS)))),
+            new ServerOption(STORE, (config, cli) -> config.store(cli.string(STORE))),
+            new ServerOption(S3_ENDPOINT, (config, cli) -> config.s3Endpoint(cli.uri(S3_ENDPOINT))));
 
     static final List<Option> OPTIONS = Stream.concat(SERVER_OPTIONS.stream().map(ServerOption::option),
             Stream.of(CommandArgs.HELP, CommandArgs.VERSION)).toList();
@@ -128,6 +137,8 @@ public final class Main {
                     return new GenerateCommand(stdout, stderr).run(rest);
                 case LoadCommand.NAME:
                     return new LoadCommand(stdin, stdout, stderr, env).run(rest);
+                case MigrateStoreCommand.NAME:
+                    return new MigrateStoreCommand(stdout, stderr, env).run(rest);
                 default:
                     break;
             }
@@ -172,6 +183,7 @@ public final class Main {
         CommandArgs.row(b, "  " + StatsCommand.NAME, StatsCommand.DESCRIPTION, COMMAND_COLUMN);
         CommandArgs.row(b, "  " + GenerateCommand.NAME, GenerateCommand.DESCRIPTION, COMMAND_COLUMN);
         CommandArgs.row(b, "  " + LoadCommand.NAME, LoadCommand.DESCRIPTION, COMMAND_COLUMN);
+        CommandArgs.row(b, "  " + MigrateStoreCommand.NAME, MigrateStoreCommand.DESCRIPTION, COMMAND_COLUMN);
         return b.toString();
     }
 
@@ -196,7 +208,7 @@ public final class Main {
             stopped.countDown();
         }, "tally-shutdown"));
         log.info("Tally listening on " + server.baseUri() + " (bound " + config.host() + ":" + server.port()
-                + ", data in " + config.dataDir().toAbsolutePath() + ")");
+                + ", data in " + (config.store() != null ? config.store() : config.dataDir().toAbsolutePath()) + ")");
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -178,4 +178,45 @@ class MainTest {
 
         assertThat(err()).startsWith("tally stats: missing FILE\nUsage: tally stats [OPTIONS] FILE\n");
     }
+
+    @Test
+    void the_store_is_the_file_store_by_default_and_an_s3_url_from_a_flag_or_the_environment() throws UsageException {
+        assertThat(config(Map.of()).s3Store()).isNull();
+
+        ServerConfig fromEnv = config(Map.of("TALLY_STORE", "s3://tally-data/data/staging",
+                "TALLY_S3_ENDPOINT", "http://127.0.0.1:5000"));
+        assertThat(fromEnv.s3Store().location().toString()).isEqualTo("s3://tally-data/data/staging/");
+        assertThat(fromEnv.s3Store().endpoint()).hasToString("http://127.0.0.1:5000");
+        assertThat(config(Map.of(), "--store", "s3://b-1/p").s3Store().endpoint()).isNull();
+        assertThat(config(Map.of(), "--store", "s3://b-1/p").toBuilder().build().store()).hasToString("s3://b-1/p/");
+    }
+
+    @Test
+    void a_store_that_is_no_s3_url_or_an_endpoint_that_is_no_url_is_a_usage_error() {
+        assertThat(run("--store", "/var/lib/tally")).isEqualTo(2);
+        assertThat(err()).startsWith("tally: a store location is s3://BUCKET/PREFIX");
+
+        err.reset();
+        assertThat(run("--store", "s3://b-1/p", "--s3-endpoint", "localhost:5000")).isEqualTo(2);
+        assertThat(err()).startsWith("tally: invalid value for --s3-endpoint: 'localhost:5000' is not an http");
+    }
+
+    @Test
+    void migrate_store_has_its_own_usage_and_refuses_a_copy_onto_itself() {
+        assertThat(run("--help")).isZero();
+        assertThat(out()).contains("migrate-store", "--store", "TALLY_STORE", "--s3-endpoint");
+
+        out.reset();
+        assertThat(run("migrate-store", "--help")).isZero();
+        assertThat(out()).startsWith("Usage: tally migrate-store --from DIR|URL --to DIR|URL");
+
+        assertThat(run("migrate-store", "--from", "s3://b-1/x")).isEqualTo(2);
+        assertThat(err()).startsWith("tally migrate-store: option --to needs a value");
+        err.reset();
+        assertThat(run("migrate-store", "--from", "s3://b-1/x", "--to", "s3://b-1/x")).isEqualTo(2);
+        assertThat(err()).startsWith("tally migrate-store: --from and --to are the same store");
+        err.reset();
+        assertThat(run("migrate-store", "--from", "s3://B/x", "--to", "dir")).isEqualTo(2);
+        assertThat(err()).startsWith("tally migrate-store: not an S3 bucket name");
+    }
 }

@@ -8,6 +8,8 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.IamClientBuilder;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
@@ -22,6 +24,7 @@ public final class AwsClients implements AutoCloseable {
     private final Ec2Client ec2;
     private final S3Client s3;
     private final S3Presigner presigner;
+    private final IamClient iam;
 
     public AwsClients(String region, URI endpoint, int maxAttempts) {
         ClientOverrideConfiguration overrides = ClientOverrideConfiguration.builder()
@@ -42,6 +45,12 @@ public final class AwsClients implements AutoCloseable {
         this.ec2 = ec2Builder.build();
         this.s3 = s3Builder.build();
         this.presigner = presignerBuilder.build();
+        // IAM is global: one endpoint, signed for the global region, whatever region the rest uses.
+        IamClientBuilder iamBuilder = IamClient.builder().region(Region.AWS_GLOBAL).overrideConfiguration(overrides);
+        if (endpoint != null) {
+            iamBuilder.endpointOverride(endpoint);
+        }
+        this.iam = iamBuilder.build();
     }
 
     public Ec2Client ec2() {
@@ -56,10 +65,15 @@ public final class AwsClients implements AutoCloseable {
         return presigner;
     }
 
+    public IamClient iam() {
+        return iam;
+    }
+
     @Override
     public void close() {
         ec2.close();
         s3.close();
         presigner.close();
+        iam.close();
     }
 }

@@ -18,10 +18,14 @@ public final class BootstrapScript {
     private BootstrapScript() {
     }
 
-    public static String render(String version, String jarUrl, String sha256, int port) {
+    /** The user-data of one release; the service keeps its datasets in {@code store} ({@code s3://...}). */
+    public static String render(String version, String jarUrl, String sha256, int port, String store) {
         ReleaseStore.checkVersion(version);
         if (!SHA256.matcher(sha256).matches()) {
             throw new IllegalArgumentException("not a sha256: " + sha256);
+        }
+        if (!store.startsWith("s3://") || store.chars().anyMatch(c -> c <= ' ' || c == '\'' || c == '"' || c == '\\')) {
+            throw new IllegalArgumentException("not a store location: " + store);
         }
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -30,6 +34,7 @@ public final class BootstrapScript {
                 .replace("@VERSION_QUOTED@", quote(version))
                 .replace("@JAR_URL_QUOTED@", quote(jarUrl))
                 .replace("@JAR_SHA256_QUOTED@", quote(sha256))
+                .replace("@STORE_QUOTED@", quote(store))
                 .replace("@VERSION@", version)
                 .replace("@PORT@", Integer.toString(port))
                 .replace("@LAUNCHER@", launcher());

@@ -112,8 +112,18 @@ public final class DeployCli {
     }
 
     AwsClients clients() {
-        URI endpoint = endpointUrl == null || endpointUrl.isBlank() ? null : URI.create(endpointUrl);
-        return new AwsClients(region, endpoint, maxAttempts);
+        return new AwsClients(region, endpoint(), maxAttempts);
+    }
+
+    private URI endpoint() {
+        return endpointUrl == null || endpointUrl.isBlank() ? null : URI.create(endpointUrl);
+    }
+
+    /** The environment's data store: {@code --data-store}, else {@code s3://BUCKET/data/ENV/}. */
+    EnvDataStore dataStore(AwsClients aws, String env, ReleaseOptions options) {
+        String location = options.dataStore == null || options.dataStore.isBlank()
+                ? EnvDataStore.defaultLocation(bucket(), env) : options.dataStore;
+        return new EnvDataStore(aws.iam(), aws.s3(), env, location);
     }
 
     String bucket() {
@@ -130,7 +140,7 @@ public final class DeployCli {
 
     InstanceHost host(AwsClients aws, int port) {
         return rehearsalDir == null ? new CloudHost(port)
-                : new RehearsalHost(rehearsalDir.toAbsolutePath(), aws.ec2(), Duration.ofMinutes(2));
+                : new RehearsalHost(rehearsalDir.toAbsolutePath(), aws.ec2(), Duration.ofMinutes(2), endpoint(), region);
     }
 
     /** The release procedure for one environment, wired from the options. */
@@ -143,7 +153,7 @@ public final class DeployCli {
                 new History(aws.s3(), bucket, mapper),
                 host(aws, settings.port()),
                 new HealthGate(mapper, settings.pollInterval()),
-                settings, progress, clock(), actor());
+                settings, dataStore(aws, env, options), progress, clock(), actor());
     }
 
     /** Prints a result: as JSON with {@code --json}, else as the given text. */

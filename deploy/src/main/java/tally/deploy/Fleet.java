@@ -148,13 +148,14 @@ public final class Fleet {
                                 .securityGroupIds(launch.securityGroupId())
                                 .userData(userData)
                                 .clientToken(launch.clientToken())
+                                .iamInstanceProfile(p -> p.name(launch.instanceProfile()))
                                 .tagSpecifications(launchTags(launch, ResourceType.INSTANCE), launchTags(launch, ResourceType.VOLUME)))
                         .instances().stream().map(Instance::instanceId).sorted().toList());
     }
 
     /** What RunInstances needs for one release. */
     public record Launch(String ami, String instanceType, int count, String securityGroupId, String userData,
-                         String version, String deployId, String clientToken) {
+                         String version, String deployId, String clientToken, String instanceProfile) {
     }
 
     public void waitRunning(Collection<String> ids, Duration timeout) {

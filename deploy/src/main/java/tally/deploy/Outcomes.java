@@ -8,9 +8,9 @@ final class Outcomes {
     }
 
     static String text(Release.Outcome o) {
-        return String.format(Locale.ROOT, "%s %s: %s %s (was %s), instances %s, address %s, %.1fs",
+        return String.format(Locale.ROOT, "%s %s: %s %s (was %s), instances %s, address %s, %.1fs, datasets %s",
                 o.action(), o.outcome(), o.env(), o.version() == null ? "-" : o.version(),
                 o.previousVersion() == null ? "nothing" : o.previousVersion(), o.instances(),
-                o.address() == null ? "-" : o.address(), o.durationMs() / 1000.0);
+                o.address() == null ? "-" : o.address(), o.durationMs() / 1000.0, o.data() == null ? "-" : o.data());
     }
 }

@@ -34,11 +34,19 @@ public final class RehearsalHost implements InstanceHost {
     private final Path dir;
     private final Ec2Client ec2;
     private final Duration bootstrapTimeout;
+    private final URI endpoint;
+    private final String region;
 
-    public RehearsalHost(Path dir, Ec2Client ec2, Duration bootstrapTimeout) {
+    /**
+     * @param endpoint the emulator the deploy talks to: the instances' data store is there too
+     * @param region the region the instances are told (AWS_REGION)
+     */
+    public RehearsalHost(Path dir, Ec2Client ec2, Duration bootstrapTimeout, URI endpoint, String region) {
         this.dir = dir;
         this.ec2 = ec2;
         this.bootstrapTimeout = bootstrapTimeout;
+        this.endpoint = endpoint;
+        this.region = region;
     }
 
     @Override
@@ -99,6 +107,13 @@ public final class RehearsalHost implements InstanceHost {
             builder.environment().put("TALLY_PORT", Integer.toString(port));
             // Inherited by the service: a rehearsal listens on loopback only, not on every interface of the CI machine.
             builder.environment().put("TALLY_HOST", "127.0.0.1");
+            // What an instance profile and the instance's metadata give on EC2: here the emulator and test keys.
+            if (endpoint != null) {
+                builder.environment().put("TALLY_S3_ENDPOINT", endpoint.toString());
+            }
+            builder.environment().put("AWS_ACCESS_KEY_ID", "rehearsal");
+            builder.environment().put("AWS_SECRET_ACCESS_KEY", "rehearsal");
+            builder.environment().put("AWS_REGION", region);
             Process bootstrap = builder.start();
             if (!bootstrap.waitFor(bootstrapTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 bootstrap.destroyForcibly();

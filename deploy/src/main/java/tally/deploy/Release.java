@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 public final class Release {
     /** What a release, rollback or teardown did. */
     public record Outcome(String action, String outcome, String env, String version, String previousVersion,
-                          String deployId, List<String> instances, String address, long durationMs) {
+                          String deployId, List<String> instances, String address, long durationMs, String data) {
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -35,6 +35,7 @@ public final class Release {
     private final InstanceHost host;
     private final HealthGate gate;
     private final ReleaseSettings settings;
+    private final EnvDataStore data;
     private final Progress progress;
     private final Clock clock;
     private final String actor;
@@ -42,7 +43,7 @@ public final class Release {
     private volatile OnInterrupt onInterrupt;
 
     public Release(Fleet fleet, ReleaseStore store, EnvLock lock, History history, InstanceHost host, HealthGate gate,
-                   ReleaseSettings settings, Progress progress, Clock clock, String actor) {
+                   ReleaseSettings settings, EnvDataStore data, Progress progress, Clock clock, String actor) {
         this.fleet = fleet;
         this.store = store;
         this.lock = lock;
@@ -50,6 +51,7 @@ public final class Release {
         this.host = host;
         this.gate = gate;
         this.settings = settings;
+        this.data = data;
         this.progress = progress;
         this.clock = clock;
         this.actor = actor;
@@ -73,7 +75,11 @@ public final class Release {
         });
     }
 
-    public Outcome teardown(boolean forceUnlock) {
+    /**
+     * Removes the environment's instances, address, security group and instance profile. Its datasets stay
+     * in the data store (a later release serves them again) unless {@code deleteData}.
+     */
+    public Outcome teardown(boolean forceUnlock, boolean deleteData) {
         return locked("teardown", null, forceUnlock, () -> {
             long t0 = progress.elapsedMillis();
             List<String> ids = fleet.instances().stream().map(Instance::instanceId).toList();
@@ -86,8 +92,17 @@ public final class Release {
             Optional<Address> address = fleet.address();
             address.ifPresent(a -> progress.step("release address " + a.publicIp(), () -> fleet.releaseAddress(a)));
             fleet.securityGroup().ifPresent(g -> progress.step("delete security group " + g.groupId(), () -> fleet.deleteSecurityGroup(g)));
+            progress.step("remove instance profile " + data.profileName(), data::removeProfile);
+            String dataNote;
+            if (deleteData) {
+                int deleted = progress.step("delete the datasets under " + data.location(), data::deleteData);
+                dataNote = "deleted " + deleted + " objects under " + data.location();
+            } else {
+                dataNote = "kept at " + data.location() + " (teardown --delete-data removes it)";
+            }
+            progress.note("datasets %s", dataNote);
             Outcome outcome = new Outcome("teardown", "succeeded", fleet.env(), null, before, null, ids,
-                    address.map(Address::publicIp).orElse(null), progress.elapsedMillis() - t0);
+                    address.map(Address::publicIp).orElse(null), progress.elapsedMillis() - t0, dataNote);
             history.append(fleet.env(), entry(outcome, null, null));
             return outcome;
         });
@@ -123,21 +138,24 @@ public final class Release {
         if (live.isPresent() && version.equals(previous) && live.get().instances().size() == count && healthy(live.get(), version)) {
             progress.note("%s already runs %s on %d healthy instance(s): nothing to do", fleet.env(), version, count);
             return new Outcome(action, "no-op", fleet.env(), version, previous, live.get().deployId(),
-                    ids(live.get().instances()), live.get().address().publicIp(), progress.elapsedMillis() - t0);
+                    ids(live.get().instances()), live.get().address().publicIp(), progress.elapsedMillis() - t0,
+                    data.location());
         }
         String deployId = "d" + DEPLOY_TIME.format(clock.instant()) + "-" + randomHex();
         String groupId = progress.step("security group " + fleet.securityGroupName(), () -> fleet.ensureSecurityGroup(settings.port(), settings.cidr()));
         String ami = progress.step("resolve AMI", () -> fleet.resolveAmi(settings.ami()));
+        String profile = progress.step("data store " + data.location() + ", instance profile", data::prepare);
         String userData = BootstrapScript.render(version, store.presignedJarUrl(version, settings.urlValidity()),
-                manifest.sha256(), settings.port());
+                manifest.sha256(), settings.port(), data.location());
         List<String> ids = progress.step("launch " + count + " x " + settings.instanceType() + " (" + ami + ") for " + version,
-                () -> fleet.launch(new Fleet.Launch(ami, settings.instanceType(), count, groupId, userData, version, deployId, deployId)));
+                () -> fleet.launch(new Fleet.Launch(ami, settings.instanceType(), count, groupId, userData, version, deployId,
+                        deployId, profile)));
         progress.note("new instances: %s (deploy %s)", ids, deployId);
         Runnable abandon = onInterrupt.push("terminate the new instances " + ids, () -> {
             fleet.terminate(ids);
             host.terminated(ids);
             history.append(fleet.env(), entry(new Outcome(action, "interrupted", fleet.env(), version, previous, deployId, ids,
-                    null, progress.elapsedMillis() - t0), "stopped before the address moved", null));
+                    null, progress.elapsedMillis() - t0, data.location()), "stopped before the address moved", null));
         });
         Address address;
         List<HealthGate.Answer> lastHealth = new ArrayList<>();
@@ -162,7 +180,7 @@ public final class Release {
             progress.step("terminate the new instances " + ids, () -> fleet.terminate(ids));
             host.terminated(ids);
             Outcome failed = new Outcome(action, "failed", fleet.env(), version, previous, deployId, ids, null,
-                    progress.elapsedMillis() - t0);
+                    progress.elapsedMillis() - t0, data.location());
             history.append(fleet.env(), entry(failed, failure.getMessage(), lastHealth));
             throw new DeployException(action + " of " + version + " to " + fleet.env() + " failed: " + failure.getMessage()
                     + (previous == null ? "" : "; " + previous + " keeps serving") + "; the new instances were terminated", failure);
@@ -175,7 +193,7 @@ public final class Release {
             host.terminated(old);
         }
         Outcome done = new Outcome(action, "succeeded", fleet.env(), version, previous, deployId, ids, address.publicIp(),
-                progress.elapsedMillis() - t0);
+                progress.elapsedMillis() - t0, data.location());
         history.append(fleet.env(), entry(done, null, lastHealth));
         progress.note("%s now serves %s at %s", fleet.env(), version, address.publicIp());
         return done;

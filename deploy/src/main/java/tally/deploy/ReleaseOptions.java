@@ -35,6 +35,9 @@ public final class ReleaseOptions {
     @Option(names = "--url-ttl", defaultValue = "1h", description = "How long the presigned jar URL in the user-data stays valid")
     Duration urlTtl;
 
+    @Option(names = "--data-store", description = "Where the instances keep datasets; default s3://BUCKET/data/ENV/")
+    String dataStore;
+
     @Option(names = "--force-unlock", description = "Remove the environment's lock first (when a dead run left it)")
     boolean forceUnlock;
 

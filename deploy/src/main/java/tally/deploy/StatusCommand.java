@@ -22,12 +22,13 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     ReleaseOptions options;
 
-    /** One instance as status shows it. */
-    record InstanceStatus(String id, String state, String version, String deployId, String ip, boolean live, String health) {
+    /** One instance as status shows it; {@code url} is the service on that instance. */
+    record InstanceStatus(String id, String state, String version, String deployId, String ip, boolean live, String health,
+                          String url) {
     }
 
-    /** The environment as status shows it. */
-    record Status(String env, String liveVersion, String address, List<InstanceStatus> instances) {
+    /** The environment as status shows it; {@code url} is the service through the stable address. */
+    record Status(String env, String liveVersion, String address, String url, String data, List<InstanceStatus> instances) {
     }
 
     @Override
@@ -44,13 +45,17 @@ final class StatusCommand implements Callable<Integer> {
                 String health = "running".equals(i.state().nameAsString()) && version != null
                         ? gate.check(i.instanceId(), host.endpoint(i), version).detail() : "-";
                 rows.add(new InstanceStatus(i.instanceId(), i.state().nameAsString(), version, Fleet.tag(i, "deploy-id"),
-                        i.publicIpAddress(), i.instanceId().equals(target), health));
+                        i.publicIpAddress(), i.instanceId().equals(target), health, url(() -> host.endpoint(i))));
             }
             String live = rows.stream().filter(InstanceStatus::live).map(InstanceStatus::version).findFirst().orElse(null);
-            Status status = new Status(env, live, address.map(Address::publicIp).orElse(null), rows);
+            String url = address.isPresent() && target != null
+                    ? url(() -> host.addressEndpoint(address.get().publicIp(), target)) : null;
+            Status status = new Status(env, live, address.map(Address::publicIp).orElse(null), url,
+                    cli.dataStore(aws, env, options).location(), rows);
             StringBuilder text = new StringBuilder();
             text.append(env).append(": live ").append(live == null ? "nothing" : live)
-                    .append(", address ").append(status.address() == null ? "-" : status.address());
+                    .append(", address ").append(status.address() == null ? "-" : status.address())
+                    .append(", url ").append(url == null ? "-" : url).append(", datasets in ").append(status.data());
             for (InstanceStatus r : rows) {
                 text.append(System.lineSeparator()).append("  ").append(r.id()).append("  ").append(r.state())
                         .append("  ").append(r.version()).append("  ").append(r.deployId()).append("  ").append(r.ip())
@@ -59,5 +64,14 @@ final class StatusCommand implements Callable<Integer> {
             cli.emit(status, text.toString());
         }
         return 0;
+    }
+
+    /** A URL, or null where there is none (an instance without a public address, or not rehearsed here). */
+    private static String url(java.util.function.Supplier<java.net.URI> uri) {
+        try {
+            return uri.get().toString();
+        } catch (DeployException | IllegalArgumentException e) {
+            return null;
+        }
     }
 }

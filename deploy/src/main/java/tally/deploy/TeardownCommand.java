@@ -17,11 +17,14 @@ final class TeardownCommand implements Callable<Integer> {
     @Mixin
     ReleaseOptions options;
 
+    @Option(names = "--delete-data", description = "Also delete the environment's datasets (kept by default)")
+    boolean deleteData;
+
     @Override
     public Integer call() {
         Progress progress = cli.progress();
         try (AwsClients aws = cli.clients()) {
-            Release.Outcome outcome = cli.release(aws, env, options, progress).teardown(options.forceUnlock);
+            Release.Outcome outcome = cli.release(aws, env, options, progress).teardown(options.forceUnlock, deleteData);
             cli.emit(outcome, Outcomes.text(outcome));
         }
         return 0;

@@ -21,7 +21,7 @@ class BootstrapScriptTest {
 
     @Test
     void rendered_script_passes_bash_syntax_check() throws Exception {
-        Path script = write(BootstrapScript.render("1.2.3", "https://b.s3.amazonaws.com/releases/1.2.3/tally.jar?X-Amz-Signature=ab&x=1", ZEROS, 8080));
+        Path script = write(BootstrapScript.render("1.2.3", "https://b.s3.amazonaws.com/releases/1.2.3/tally.jar?X-Amz-Signature=ab&x=1", ZEROS, 8080, "s3://b/data/test/"));
 
         assertThat(run(new ProcessBuilder("bash", "-n", script.toString())).exit).isZero();
     }
@@ -29,7 +29,7 @@ class BootstrapScriptTest {
     @Test
     void rendered_script_passes_shellcheck_when_it_is_installed() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(onPath("shellcheck"), "shellcheck is not installed");
-        Path script = write(BootstrapScript.render("1.2.3", "https://example.com/tally.jar?a=1&b=2", ZEROS, 8080));
+        Path script = write(BootstrapScript.render("1.2.3", "https://example.com/tally.jar?a=1&b=2", ZEROS, 8080, "s3://b/data/test/"));
 
         Result result = run(new ProcessBuilder("shellcheck", "--severity=warning", script.toString()));
 
@@ -41,7 +41,7 @@ class BootstrapScriptTest {
         Path payload = Files.createDirectories(dir.resolve("it's & $(touch pwned)")).resolve("tally.jar");
         Files.writeString(payload, "not the expected bytes");
         Path root = Files.createDirectories(dir.resolve("root"));
-        Path script = write(BootstrapScript.render("v1", payload.toUri().toString(), ZEROS, 8080));
+        Path script = write(BootstrapScript.render("v1", payload.toUri().toString(), ZEROS, 8080, "s3://b/data/test/"));
 
         Result result = run(sandboxed(script, root));
 
@@ -59,7 +59,7 @@ class BootstrapScriptTest {
         Files.write(payload, bytes);
         String sha256 = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
         Path root = Files.createDirectories(dir.resolve("root"));
-        Path script = write(BootstrapScript.render("v7", payload.toUri().toString(), sha256, 8080));
+        Path script = write(BootstrapScript.render("v7", payload.toUri().toString(), sha256, 8080, "s3://b/data/test/"));
 
         Result result = run(sandboxed(script, root));
 
@@ -75,7 +75,7 @@ class BootstrapScriptTest {
 
     @Test
     void a_version_that_could_break_the_script_is_refused() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BootstrapScript.render("1'; rm -rf /", "https://x", ZEROS, 8080))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BootstrapScript.render("1'; rm -rf /", "https://x", ZEROS, 8080, "s3://b/data/test/"))
                 .isInstanceOf(DeployException.class).hasMessageContaining("invalid version");
     }
 

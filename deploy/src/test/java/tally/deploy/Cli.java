@@ -53,7 +53,7 @@ final class Cli {
     }
 
     RehearsalHost host(AwsClients aws) {
-        return new RehearsalHost(rehearsalDir, aws.ec2(), java.time.Duration.ofMinutes(1));
+        return new RehearsalHost(rehearsalDir, aws.ec2(), java.time.Duration.ofMinutes(1), moto.uri(), "us-east-1");
     }
 
     AwsClients clients() {

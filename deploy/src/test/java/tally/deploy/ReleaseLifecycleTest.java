@@ -45,6 +45,11 @@ class ReleaseLifecycleTest {
     private static RehearsalHost host;
     private static Fleet fleet;
     private static List<String> v1Instances;
+    /** A dataset uploaded to v1: every later release must still serve it. */
+    private static String datasetId;
+    private static final String DATASET = "{\"id\":\"a\",\"updated\":\"Mon, 07 Sep 2009 01:02:03 +0000\","
+            + "\"tags\":[{\"term\":\"abc\"}]}\n";
+    private static final String DATA_PREFIX = "data/" + ENV + "/";
 
     @BeforeAll
     static void publish(MotoServer.Endpoint moto) throws Exception {
@@ -84,8 +89,25 @@ class ReleaseLifecycleTest {
             assertThat(versionAt(host.endpoint(i))).isEqualTo("v1");
         });
         assertThat(versionThroughAddress()).isEqualTo("v1");
-        assertThat(run.out()).contains("health gate", "done in");
+        assertThat(run.out()).contains("health gate", "done in", "data store s3://" + BUCKET + "/" + DATA_PREFIX);
         v1Instances = instances.stream().map(Instance::instanceId).toList();
+
+        // The instances keep datasets in the env's prefix, through a tagged instance profile limited to it.
+        assertThat(aws.iam().getInstanceProfile(b -> b.instanceProfileName("tally-" + ENV)).instanceProfile().roles())
+                .extracting(r -> r.roleName()).containsExactly("tally-" + ENV + "-instance");
+        assertThat(aws.iam().listRoleTags(b -> b.roleName("tally-" + ENV + "-instance")).tags())
+                .anySatisfy(t -> assertThat(t.key() + "=" + t.value()).isEqualTo("env=" + ENV));
+        assertThat(java.net.URLDecoder.decode(aws.iam().getRolePolicy(b -> b.roleName("tally-" + ENV + "-instance")
+                .policyName("tally-data-store")).policyDocument(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("arn:aws:s3:::" + BUCKET + "/" + DATA_PREFIX + "*").doesNotContain("releases");
+        assertThat(aws.s3().getBucketLifecycleConfiguration(b -> b.bucket(BUCKET)).rules())
+                .anySatisfy(r -> assertThat(r.abortIncompleteMultipartUpload().daysAfterInitiation()).isEqualTo(1));
+        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(addressBase().resolve("/api/datasets?name=kept"))
+                .POST(HttpRequest.BodyPublishers.ofString(DATASET)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        datasetId = JSON.readTree(created.body()).path("id").asText();
+        assertThat(aws.s3().listObjectsV2(b -> b.bucket(BUCKET).prefix(DATA_PREFIX + "meta/")).contents()).hasSize(1);
     }
 
     @Test
@@ -99,6 +121,7 @@ class ReleaseLifecycleTest {
         assertThat(fleet.describe(v1Instances)).allSatisfy(i ->
                 assertThat(i.state().nameAsString()).isIn("shutting-down", "terminated"));
         assertThat(host.running()).hasSize(2);
+        assertThat(rowsThroughAddress()).as("the dataset uploaded to v1, served by v2").startsWith("a\tMon\tSep\t2009");
     }
 
     @Test
@@ -154,6 +177,11 @@ class ReleaseLifecycleTest {
         assertThat(s.path("liveVersion").asText()).isEqualTo("v2");
         assertThat(s.path("instances")).hasSize(2);
         assertThat(s.path("instances").findValuesAsText("health")).allSatisfy(h -> assertThat(h).isEqualTo("ready, version v2"));
+        assertThat(versionAt(URI.create(s.path("url").asText()))).isEqualTo("v2");
+        assertThat(s.path("data").asText()).isEqualTo("s3://" + BUCKET + "/" + DATA_PREFIX);
+        for (JsonNode instance : s.path("instances")) {
+            assertThat(versionAt(URI.create(instance.path("url").asText()))).isEqualTo("v2");
+        }
         assertThat(history.exit()).isZero();
         assertThat(JSON.readTree(history.out()).findValuesAsText("outcome")).containsExactly("succeeded", "succeeded", "failed");
     }
@@ -228,6 +256,38 @@ class ReleaseLifecycleTest {
         assertThat(fleet.securityGroup()).isEmpty();
         assertThat(host.running()).isEmpty();
         assertThat(history().get(history().size() - 1).action()).isEqualTo("teardown");
+        assertThat(run.out()).contains("datasets kept at s3://" + BUCKET + "/" + DATA_PREFIX, "--delete-data");
+        assertThat(aws.s3().headObject(b -> b.bucket(BUCKET).key(DATA_PREFIX + "meta/" + datasetId + ".json"))).isNotNull();
+        assertThat(aws.iam().listInstanceProfiles().instanceProfiles()).noneMatch(p -> p.instanceProfileName()
+                .equals("tally-" + ENV));
+    }
+
+    @Test
+    @Order(11)
+    void an_environment_released_again_after_a_teardown_serves_its_datasets_until_they_are_deleted() throws Exception {
+        Cli.Run release = cli.run(Cli.fast("release", "--env", ENV, "--version", "v2", "--count", "1"));
+        assertThat(release.exit()).as(release.all()).isZero();
+        assertThat(rowsThroughAddress()).startsWith("a\tMon\tSep\t2009");
+
+        Cli.Run teardown = cli.run(Cli.fast("teardown", "--env", ENV, "--delete-data"));
+
+        assertThat(teardown.exit()).as(teardown.all()).isZero();
+        // Ours and the smoke test's: five objects each (claim, index, input, rows, commit).
+        assertThat(teardown.out()).contains("datasets deleted 10 objects under s3://" + BUCKET + "/" + DATA_PREFIX);
+        assertThat(aws.s3().listObjectsV2(b -> b.bucket(BUCKET).prefix(DATA_PREFIX)).contents()).isEmpty();
+        assertThat(aws.s3().listObjectsV2(b -> b.bucket(BUCKET).prefix("releases/")).contents()).isNotEmpty();
+    }
+
+    private static URI addressBase() {
+        Fleet.Live live = fleet.live().orElseThrow();
+        return host.addressEndpoint(live.address().publicIp(), live.address().instanceId());
+    }
+
+    private static String rowsThroughAddress() throws Exception {
+        HttpResponse<String> rows = HTTP.send(HttpRequest.newBuilder(addressBase().resolve("/api/datasets/" + datasetId
+                + "/rows.tsv")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(rows.statusCode()).as(rows.body()).isEqualTo(200);
+        return rows.body();
     }
 
     private static List<HistoryEntry> history() {

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import tally.http.BuildVersion;
 import tally.http.JsonReply;
 import tally.http.Lifecycle;
@@ -17,8 +18,12 @@ import tally.http.Problem;
 import tally.http.ProblemBoundary;
 import tally.http.ReadinessCheck;
 import tally.http.RouteTable;
+import tally.store.DatasetStore;
 
-/** What operators and deploy tools ask: {@code /healthz}, {@code /readyz}, {@code /version}, {@code /metrics}. */
+/**
+ * What operators and deploy tools ask: {@code /healthz}, {@code /readyz}, {@code /version}, {@code /metrics}.
+ * Ready means started, not draining, and the dataset store answering.
+ */
 public final class OpsRoutes {
     /*
      * Constant bodies written out: serializing even a one-entry map costs Jackson's first-use
@@ -39,6 +44,7 @@ public final class OpsRoutes {
         this.checks = List.copyOf(checks);
         this.json = json;
         this.lifecycle = lifecycle;
+        this.store = store;
         this.metrics = metrics;
         this.boundary = boundary;
         this.version = Map.of("version", version.version(), "commit", version.commit());

@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -162,6 +164,23 @@ public final class CommandArgs {
         } catch (InvalidPathException e) {
             throw invalid(o, text, "a path", e);
         }
+    }
+
+    /** Null when the option has no value and no default; an absolute http(s) URL otherwise. */
+    URI uri(Option o) throws UsageException {
+        String text = string(o);
+        if (text == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(text);
+            if (uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            throw invalid(o, text, "a URL", e);
+        }
+        throw invalid(o, text, "an http:// or https:// URL", null);
     }
 
     /** Like {@link #string}, but a missing value is a usage error (positional parameters are required). */

@@ -13,6 +13,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import tally.store.DatasetBusyException;
 import tally.store.DatasetExistsException;
+import tally.store.StoreUnavailableException;
 
 /**
  * The one place where failures become HTTP answers: {@link #from} maps an exception to a
@@ -36,6 +37,11 @@ public final class Problems {
         }
         if (error instanceof RequestTooBigException) {
             return tooLarge();
+        }
+        StoreUnavailableException unavailable = StoreUnavailableException.in(error);
+        if (unavailable != null) {
+            // Logged where it is noticed (the store, the probe); a stack trace per request would flood the log.
+            return Problem.unavailable(unavailable.getMessage() + "; retry shortly");
         }
         if (error instanceof DatasetExistsException || error instanceof DatasetBusyException) {
             return Problem.conflict(error.getMessage());

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -109,6 +110,12 @@ public final class Ingest {
     public void start(HttpServerExchange exchange, String id, String name, Options options, Listener listener) {
         if (lifecycle.isDraining()) {
             listener.failed(exchange, Problem.unavailable("the server is shutting down; retry on another instance"));
+            return;
+        }
+        Optional<String> storeProblem = store.unavailable();
+        if (storeProblem.isPresent()) {
+            // Refused before the body is read: the client learns at once, not after sending a gigabyte.
+            listener.failed(exchange, Problem.unavailable(storeProblem.get() + "; retry shortly"));
             return;
         }
         Stage stage;

@@ -13,6 +13,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import tally.job.Progress;
 import tally.store.DatasetMeta;
 import tally.store.DatasetStatus;
@@ -29,9 +31,18 @@ import tally.store.DatasetStore;
  * that never comes would hold them until the client left: so at most {@code maxWatchers} are open at
  * once (one more is closed at once with 1013, "try again later"), and one still waiting after
  * {@code waitLimit} is closed with 1000 and a reason that says so.
+ *
+ * <p>With a store shared by several instances, the upload may run on another instance than the one
+ * a subscriber is connected to. For datasets watched here without an upload here, the store is asked
+ * once a second ({@link #POLL_TICKS}); when the dataset is complete or failed there, the subscribers
+ * get its final event. They see {@code waiting} until then: the running counts live in the other
+ * instance's memory only.
  */
 public final class ProgressHub {
     static final long TICK_MILLIS = 200;
+    /** Every fifth tick (once a second): a read of the store per dataset watched without a local upload. */
+    static final int POLL_TICKS = 5;
+    private static final Logger LOG = Logger.getLogger(ProgressHub.class.getName());
 
     private final ObjectMapper json;
     private final DatasetStore store;
@@ -41,6 +52,7 @@ public final class ProgressHub {
     private final int maxWatchers;
     private final Duration waitLimit;
     private final AtomicInteger watchers = new AtomicInteger();
+    private int ticks;
 
     public ProgressHub(ObjectMapper json, DatasetStore store, ScheduledExecutorService scheduler, int maxWatchers,
             Duration waitLimit) {
@@ -65,10 +77,11 @@ public final class ProgressHub {
             return;
         }
         channel.addCloseTask(ch -> watchers.decrementAndGet());
+        // Read before the compute below: a remote store's read must not run under the map's lock.
+        Optional<DatasetMeta> stored = ended(id);
         topics.compute(id, (key, topic) -> {
             if (topic == null || topic.source == null) {
-                Optional<DatasetMeta> stored = store.find(id);
-                if (stored.isPresent() && stored.get().status() != DatasetStatus.IN_PROGRESS) {
+                if (stored.isPresent()) {
                     DatasetMeta meta = stored.get();
                     subscriber.finish(encode(meta.isComplete() ? ProgressEvent.complete(meta)
                             : ProgressEvent.failed(meta)), 1000, meta.status().json());
@@ -85,6 +98,16 @@ public final class ProgressHub {
             return t;
         });
         channel.addCloseTask(ch -> unsubscribe(id, subscriber));
+    }
+
+    /** The dataset if the store has it complete or failed; empty while unknown, in progress, or unreadable. */
+    private Optional<DatasetMeta> ended(String id) {
+        try {
+            return store.find(id).filter(meta -> meta.status() != DatasetStatus.IN_PROGRESS);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "could not read dataset " + id + " for its watchers", e);
+            return Optional.empty();
+        }
     }
 
     /** Closes {@code subscriber} if no upload of {@code id} has started since it subscribed. */
@@ -125,13 +148,35 @@ public final class ProgressHub {
     }
 
     private void tick() {
-        for (Topic topic : topics.values()) {
+        boolean poll = ++ticks % POLL_TICKS == 0;
+        for (Map.Entry<String, Topic> e : topics.entrySet()) {
+            Topic topic = e.getValue();
             Supplier<Progress> source = topic.source;
             if (source != null && !topic.subscribers.isEmpty()) {
                 String event = encode(ProgressEvent.running(source.get()));
                 topic.subscribers.forEach(s -> s.offer(event));
+            } else if (source == null && poll && !topic.subscribers.isEmpty()) {
+                pollStore(e.getKey());
             }
         }
+    }
+
+    /** A dataset watched here and uploaded elsewhere: its final event once the store has it. */
+    private void pollStore(String id) {
+        Optional<DatasetMeta> stored = ended(id);
+        if (stored.isEmpty()) {
+            return;
+        }
+        DatasetMeta meta = stored.get();
+        ProgressEvent last = meta.isComplete() ? ProgressEvent.complete(meta) : ProgressEvent.failed(meta);
+        topics.computeIfPresent(id, (key, topic) -> {
+            if (topic.source != null) {
+                return topic; // an upload started here meanwhile: it will tell its own end
+            }
+            String event = encode(last);
+            topic.subscribers.forEach(s -> s.finish(event, 1000, meta.status().json()));
+            return null;
+        });
     }
 
     /** Closes every WebSocket (1001 on shutdown: "going away"). */

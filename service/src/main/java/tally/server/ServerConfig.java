@@ -1,8 +1,11 @@
 package tally.server;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
+import tally.store.S3Location;
+import tally.store.S3StoreSettings;
 
 /**
  * Everything the server is configured with, read once by the command line (flags, then {@code TALLY_*}
@@ -10,7 +13,7 @@ import java.util.Set;
  *
  * @param host address to listen on
  * @param port port to listen on; 0 picks a free one
- * @param dataDir where datasets are stored
+ * @param dataDir where datasets are stored (with the file store), and where uploads spill sorted runs
  * @param maxUploadBytes cap on an upload's body, and separately on its decompressed size
  * @param maxConcurrentUploads uploads running at once; one more gets 503 (each holds a job and a disk writer)
  * @param allowedOrigins browser origins allowed on the WebSocket besides the request's own host
@@ -25,6 +28,10 @@ import java.util.Set;
  *     when bound to a loopback address, else any; {@code *} for any
  * @param requestHeadTimeout a request's head (line and headers) must arrive within this; an idle
  *     keep-alive connection is closed after {@code uploadIdleTimeout}
+ * @param store the shared S3 store ({@code s3://BUCKET/PREFIX}); null keeps datasets under {@code dataDir}
+ * @param s3Endpoint an S3-compatible endpoint for the store (an emulator); null for AWS
+ * @param storeHeartbeat how often the S3 store renews the claims of uploads in flight (see {@link S3StoreSettings})
+ * @param storeSweepGrace how old the S3 store's leftovers must be before a sweep removes them
  */
 public record ServerConfig(
         String host,
@@ -41,7 +48,11 @@ public record ServerConfig(
         Duration uploadIdleTimeout,
         long uploadMinBytesPerSecond,
         Duration requestHeadTimeout,
-        Set<String> allowedHosts) {
+        Set<String> allowedHosts,
+        S3Location store,
+        URI s3Endpoint,
+        Duration storeHeartbeat,
+        Duration storeSweepGrace) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
@@ -88,6 +99,18 @@ public record ServerConfig(
         }
         allowedOrigins = Set.copyOf(allowedOrigins);
         allowedHosts = Set.copyOf(allowedHosts);
+        if (store != null) {
+            s3Store(store, s3Endpoint, storeHeartbeat, storeSweepGrace);
+        }
+    }
+
+    /** The S3 store's settings; null for the file store. */
+    public S3StoreSettings s3Store() {
+        return store == null ? null : s3Store(store, s3Endpoint, storeHeartbeat, storeSweepGrace);
+    }
+
+    private static S3StoreSettings s3Store(S3Location store, URI endpoint, Duration heartbeat, Duration grace) {
+        return new S3StoreSettings(store, endpoint, heartbeat, grace);
     }
 
     /**
@@ -132,7 +155,8 @@ public record ServerConfig(
                 .progressLimits(maxProgressWatchers, progressWaitLimit).minFreeBytes(minFreeBytes)
                 .maxUploadsPerClient(maxUploadsPerClient).uploadIdleTimeout(uploadIdleTimeout)
                 .uploadMinBytesPerSecond(uploadMinBytesPerSecond).requestHeadTimeout(requestHeadTimeout)
-                .allowedHosts(allowedHosts);
+                .allowedHosts(allowedHosts).store(store == null ? null : store.toString()).s3Endpoint(s3Endpoint)
+                .storeTimings(storeHeartbeat, storeSweepGrace);
     }
 
     /** Starts from the embedded defaults; {@link #build} validates. */
@@ -152,6 +176,10 @@ public record ServerConfig(
         private long uploadMinBytesPerSecond = DEFAULT_UPLOAD_MIN_BYTES_PER_SECOND;
         private Duration requestHeadTimeout = Duration.ofSeconds(DEFAULT_REQUEST_HEAD_SECONDS);
         private Set<String> allowedHosts = Set.of();
+        private String store;
+        private URI s3Endpoint;
+        private Duration storeHeartbeat = S3StoreSettings.DEFAULT_HEARTBEAT;
+        private Duration storeSweepGrace = S3StoreSettings.DEFAULT_SWEEP_GRACE;
 
         private Builder() {
         }
@@ -227,11 +255,30 @@ public record ServerConfig(
             return this;
         }
 
+        /** {@code s3://BUCKET/PREFIX}, or null or empty for the file store under the data dir. */
+        public Builder store(String location) {
+            store = location;
+            return this;
+        }
+
+        public Builder s3Endpoint(URI value) {
+            s3Endpoint = value;
+            return this;
+        }
+
+        public Builder storeTimings(Duration heartbeat, Duration sweepGrace) {
+            storeHeartbeat = heartbeat;
+            storeSweepGrace = sweepGrace;
+            return this;
+        }
+
         /** The config; throws {@link IllegalArgumentException} naming the first value out of range. */
         public ServerConfig build() {
+            S3Location location = store == null || store.isEmpty() ? null : S3Location.parse(store);
             return new ServerConfig(host, port, dataDir, maxUploadBytes, maxConcurrentUploads, allowedOrigins,
                     drainTimeout, maxProgressWatchers, progressWaitLimit, minFreeBytes, maxUploadsPerClient,
-                    uploadIdleTimeout, uploadMinBytesPerSecond, requestHeadTimeout, allowedHosts);
+                    uploadIdleTimeout, uploadMinBytesPerSecond, requestHeadTimeout, allowedHosts, location, s3Endpoint,
+                    storeHeartbeat, storeSweepGrace);
         }
     }
 }

@@ -30,6 +30,7 @@ import tally.http.Json;
 import tally.http.Lifecycle;
 import tally.http.Metrics;
 import tally.http.Origins;
+import tally.http.OffIoThread;
 import tally.http.ProblemBoundary;
 import tally.http.Problems;
 import tally.http.RequestMetrics;
@@ -41,6 +42,8 @@ import tally.progress.ProgressHub;
 import tally.progress.ProgressSocket;
 import tally.store.DatasetStore;
 import tally.store.FileDatasetStore;
+import tally.store.S3DatasetStore;
+import tally.store.S3StoreSettings;
 import tally.web.PageRoutes;
 
 /**
@@ -69,7 +72,7 @@ public final class TallyServer {
         this.config = config;
         ObjectMapper json = Json.mapper();
         this.lifecycle = new Lifecycle();
-        this.store = FileDatasetStore.open(config.dataDir());
+        this.store = openStore(config);
         Metrics metrics = new Metrics();
         Problems problems = new Problems(json, config.maxUploadBytes());
         ProblemBoundary.Factory boundary = new ProblemBoundary.Factory(problems);
@@ -89,7 +92,9 @@ public final class TallyServer {
         RouteTable ops = new RouteTable();
         Origins origins = new Origins(config.allowedOrigins());
         new OpsRoutes(json, lifecycle, metrics, boundary, BuildVersion.current(),
-                List.of(new FreeSpaceCheck(config.dataDir(), config.minFreeBytes()))).addTo(ops);
+                List.of(new FreeSpaceCheck(config.dataDir(), config.minFreeBytes()),
+                        // A store that does not answer: no uploads here, so a load balancer should skip it.
+                        () -> store.unavailable().orElse(null))).addTo(ops);
         routes.addAll(ops);
         new DatasetRoutes(store, ingest, json, problems, boundary).addTo(routes);
         // GET only: a WebSocket handshake has no HEAD form.
@@ -101,9 +106,11 @@ public final class TallyServer {
         // type, the size and a free upload slot have been checked; a request refused before that gets
         // its final 4xx at once and the connection closes without the body being sent.
         this.graceful = Handlers.gracefulShutdown(Handlers.httpContinueRead(routes));
-        HttpHandler chain = new AccessLog(new RequestMetrics(metrics, new ProblemBoundary(problems,
-                new HostGuard(config.effectiveAllowedHosts(), new CrossSiteGuard(origins,
-                        new DrainGate(lifecycle, ops, graceful))))));
+        HttpHandler handled = new ProblemBoundary(problems, new HostGuard(config.effectiveAllowedHosts(),
+                new CrossSiteGuard(origins, new DrainGate(lifecycle, ops, graceful))));
+        // A remote store's calls wait on the network: they must not hold one of the few IO threads.
+        HttpHandler chain = new AccessLog(new RequestMetrics(metrics,
+                store.isRemote() ? new OffIoThread(handled) : handled));
 
         this.undertow = Undertow.builder()
                 .addHttpListener(config.port(), config.host())
@@ -134,6 +141,11 @@ public final class TallyServer {
         }
         this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
         lifecycle.markReady();
+    }
+
+    private static DatasetStore openStore(ServerConfig config) throws IOException {
+        S3StoreSettings s3 = config.s3Store();
+        return s3 == null ? FileDatasetStore.open(config.dataDir()) : S3DatasetStore.open(s3);
     }
 
     /** Starts a server (see the class comment); throws if the port is taken or the data dir unusable. */

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -33,10 +34,19 @@ final class ServerProcess implements AutoCloseable {
     }
 
     static ServerProcess start(Path dataDir, String heap) throws IOException, InterruptedException {
+        return start(dataDir, heap, List.of(), Map.of());
+    }
+
+    /** With more server options and environment variables (an S3 store and its credentials). */
+    static ServerProcess start(Path dataDir, String heap, List<String> options, Map<String, String> env)
+            throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
-                "tally.Main", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString())
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-cp", System.getProperty("java.class.path"),
+                "tally.Main", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.toString()));
+        command.addAll(options);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process p = builder.start();
         ServerProcess server = new ServerProcess(p);
         try {
             server.base.get(30, TimeUnit.SECONDS);
