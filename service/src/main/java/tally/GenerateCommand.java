@@ -51,7 +51,7 @@ public final class GenerateCommand {
             if (cli.answeredHelpOrVersion(stdout, GenerateCommand::usage)) {
                 return 0;
             }
-            bytes = parseSize(cli.string(SIZE));
+            bytes = cli.bytes(SIZE);
             generator = new BookmarkGenerator(cli.longValue(SEED), cli.doubleValue(BAD_RATE));
             out = "-".equals(cli.required(OUT)) ? null : cli.path(OUT);
         } catch (UsageException | IllegalArgumentException e) {
@@ -85,21 +85,6 @@ public final class GenerateCommand {
         }
         if (out != null) {
             stderr.printf("wrote %,d bytes to %s%n", Files.size(out), out);
-        }
-    }
-
-    static long parseSize(String text) {
-        String value = text.trim().toUpperCase(Locale.ROOT);
-        long unit = 1;
-        char last = value.isEmpty() ? ' ' : value.charAt(value.length() - 1);
-        if (last == 'K' || last == 'M' || last == 'G') {
-            unit = last == 'K' ? 1L << 10 : last == 'M' ? 1L << 20 : 1L << 30;
-            value = value.substring(0, value.length() - 1);
-        }
-        try {
-            return Math.multiplyExact(Long.parseLong(value), unit);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("size must be a number with an optional K, M or G suffix, was: " + text);
         }
     }
 }

@@ -87,8 +87,8 @@ public final class StatsCommand {
             summary = cli.path(SUMMARY);
             header = cli.has(HEADER);
             spillDir = cli.path(SPILL_DIR);
-            int maxLineBytes = cli.intValue(MAX_LINE_BYTES);
-            long sortMemoryBytes = cli.longValue(SORT_MEMORY_BYTES);
+            int maxLineBytes = Math.toIntExact(cli.bytes(MAX_LINE_BYTES));
+            long sortMemoryBytes = cli.bytes(SORT_MEMORY_BYTES);
             int threads = cli.intValue(THREADS);
             config = new JobConfig(maxLineBytes, sortMemoryBytes, JobConfig.DEFAULT_MAX_EXACT_TERMS,
                     threads == 0 ? JobConfig.DEFAULT_THREADS : threads);

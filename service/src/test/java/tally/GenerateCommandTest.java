@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tally.cli.CommandArgs;
 import tally.sample.BookmarkGenerator;
 
 /** {@code tally generate} in-process through {@link GenerateCommand#run}. */
@@ -60,7 +61,8 @@ class GenerateCommandTest {
         assertThat(generate("--seed", "x")).isEqualTo(2);
 
         assertThat(stderr.toString(UTF_8))
-                .contains("tally generate: size must be a number with an optional K, M or G suffix, was: 10X\n"
+                .contains("tally generate: invalid value for --size: '10X' is not a number of bytes, with an optional K, M "
+                        + "or G suffix\n"
                         + "Usage: tally generate [OPTIONS]\n")
                 .contains("tally generate: badLineRate must be within [0, 1]")
                 .contains("tally generate: invalid value for --seed: 'x' is not a whole number");
@@ -112,11 +114,11 @@ class GenerateCommandTest {
 
     @Test
     void sizes_take_a_binary_suffix_in_either_case() {
-        assertThat(GenerateCommand.parseSize("512")).isEqualTo(512);
-        assertThat(GenerateCommand.parseSize("2k")).isEqualTo(2048);
-        assertThat(GenerateCommand.parseSize(" 3M ")).isEqualTo(3L << 20);
-        assertThat(GenerateCommand.parseSize("1G")).isEqualTo(1L << 30);
-        assertThatThrownBy(() -> GenerateCommand.parseSize("9999999999G"))
+        assertThat(CommandArgs.parseBytes("512")).isEqualTo(512);
+        assertThat(CommandArgs.parseBytes("2k")).isEqualTo(2048);
+        assertThat(CommandArgs.parseBytes(" 3M ")).isEqualTo(3L << 20);
+        assertThat(CommandArgs.parseBytes("1G")).isEqualTo(1L << 30);
+        assertThatThrownBy(() -> CommandArgs.parseBytes("9999999999G"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

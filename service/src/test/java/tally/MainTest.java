@@ -104,6 +104,14 @@ class MainTest {
     }
 
     @Test
+    void byte_sizes_take_the_suffixes_generate_takes() throws UsageException {
+        ServerConfig config = config(Map.of(), "--max-upload-bytes", "10M", "--min-free-bytes", "1G");
+
+        assertThat(config.maxUploadBytes()).isEqualTo(10L << 20);
+        assertThat(config.minFreeBytes()).isEqualTo(1L << 30);
+    }
+
+    @Test
     void a_non_positive_upload_cap_is_a_usage_error() {
         assertThat(run("--max-upload-bytes=0")).isEqualTo(2);
 

@@ -140,6 +140,32 @@ public final class CommandArgs {
         return number(o, Long::parseLong, "a whole number");
     }
 
+    /** A number of bytes: digits with an optional K, M or G suffix (powers of 1024, as {@code 10M}). */
+    public long bytes(Option o) throws UsageException {
+        String text = required(o);
+        try {
+            return parseBytes(text);
+        } catch (IllegalArgumentException e) {
+            throw invalid(o, text, "a number of bytes, with an optional K, M or G suffix", e);
+        }
+    }
+
+    /** {@code 200M} is 200 MiB; a plain number is bytes. */
+    public static long parseBytes(String text) {
+        String value = text.trim().toUpperCase(java.util.Locale.ROOT);
+        long unit = 1;
+        char last = value.isEmpty() ? ' ' : value.charAt(value.length() - 1);
+        if (last == 'K' || last == 'M' || last == 'G') {
+            unit = last == 'K' ? 1L << 10 : last == 'M' ? 1L << 20 : 1L << 30;
+            value = value.substring(0, value.length() - 1);
+        }
+        try {
+            return Math.multiplyExact(Long.parseLong(value), unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("not a number of bytes with an optional K, M or G suffix: " + text, e);
+        }
+    }
+
     public double doubleValue(Option o) throws UsageException {
         return number(o, Double::parseDouble, "a number");
     }
@@ -167,7 +193,7 @@ public final class CommandArgs {
     }
 
     /** Null when the option has no value and no default; an absolute http(s) URL otherwise. */
-    URI uri(Option o) throws UsageException {
+    public URI uri(Option o) throws UsageException {
         String text = string(o);
         if (text == null) {
             return null;
