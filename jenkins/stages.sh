@@ -16,7 +16,7 @@
 set -euo pipefail
 
 # The stage names, in pipeline order. `all` runs exactly these.
-STAGES=(setup build unit async db ui deploy-tests spark quality bench-smoke package publish release-staging smoke-staging)
+STAGES=(setup build unit async db ui deploy-tests spark quality bench-smoke readme package publish release-staging smoke-staging)
 # After a person approves the promotion in Jenkins, against AWS only; not part of `all`.
 PROMOTION_STAGES=(release-production smoke-production)
 
@@ -158,6 +158,12 @@ stage_quality() {
   "${MVN[@]}" --fail-at-end jacoco:merge@tally-merge jacoco:report@tally-report jacoco:check@tally-check \
     spotbugs:check pmd:check pmd:cpd-check
   jenkins/line-count.sh
+}
+
+stage_readme() {
+  # The README's quick start and shell examples, run as written (blocks marked <!-- run -->), so the
+  # docs cannot drift from the code.
+  jenkins/readme-check.sh
 }
 
 stage_bench_smoke() {

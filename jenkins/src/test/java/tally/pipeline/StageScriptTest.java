@@ -29,7 +29,7 @@ class StageScriptTest {
     @Test
     void the_scripts_pass_shellcheck_where_it_is_installed() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/shellcheck")), "shellcheck is not installed");
-        Result result = run("shellcheck", "jenkins/stages.sh", "jenkins/line-count.sh", ".ci/run", "bin/tally",
+        Result result = run("shellcheck", "jenkins/stages.sh", "jenkins/line-count.sh", ".ci/run", "bin/tally", "jenkins/readme-check.sh",
                 "spark/bin/tally-spark-local");
         assertThat(result.exit).as(result.output).isZero();
     }
@@ -40,7 +40,7 @@ class StageScriptTest {
         assertThat(result.exit).as(result.output).isZero();
         assertThat(result.output.lines().toList())
                 .containsExactlyElementsOf(Repository.stageScriptArray("STAGES"))
-                .startsWith("setup", "build", "unit", "async", "db", "ui", "deploy-tests", "spark", "quality", "bench-smoke", "package")
+                .startsWith("setup", "build", "unit", "async", "db", "ui", "deploy-tests", "spark", "quality", "bench-smoke", "readme", "package")
                 .endsWith("publish", "release-staging", "smoke-staging");
     }
 
