@@ -16,7 +16,7 @@
 set -euo pipefail
 
 # The stage names, in pipeline order. `all` runs exactly these.
-STAGES=(setup build unit async db ui deploy-tests spark quality bench-smoke readme package publish release-staging smoke-staging)
+STAGES=(setup build unit async db ui deploy-tests spark fuzz quality bench-smoke readme package publish release-staging smoke-staging)
 # After a person approves the promotion in Jenkins, against AWS only; not part of `all`.
 PROMOTION_STAGES=(release-production smoke-production)
 
@@ -158,6 +158,28 @@ stage_quality() {
   "${MVN[@]}" --fail-at-end jacoco:merge@tally-merge jacoco:report@tally-report jacoco:check@tally-check \
     spotbugs:check pmd:check pmd:cpd-check
   jenkins/line-count.sh
+}
+
+# Coverage-guided fuzzing (Jazzer), each target for TALLY_FUZZ_SECONDS (default 20): the line parser against
+# its oracle, the multipart and gzip body stages. Jazzer fuzzes one target per JVM, so one Maven run each;
+# a finding fails the stage and is written to target's module dir as crash-*: add it under
+# src/test/resources/.../<Class>Inputs/<method>/ and it is replayed from then on.
+FUZZ_TARGETS=(
+  "job:LineFuzzTest#any_line_gets_the_oracles_verdict_and_a_well_formed_row"
+  "service:StagesFuzzTest#a_multipart_body_is_read_or_refused_with_a_problem"
+  "service:StagesFuzzTest#a_gzip_body_is_decoded_or_refused_with_a_problem"
+)
+
+stage_fuzz() {
+  local target module test
+  for target in "${FUZZ_TARGETS[@]}"; do
+    module=${target%%:*}
+    test=${target#*:}
+    log "fuzzing $test for ${TALLY_FUZZ_SECONDS:-20}s"
+    JAZZER_FUZZ=1 "${MVN[@]}" -pl "$module" -Dtally.groups=fuzz -Dtest="$test" \
+      -Djazzer.instrument='tally.**,io.undertow.util.**' -Djazzer.max_duration="${TALLY_FUZZ_SECONDS:-20}s" \
+      surefire:test
+  done
 }
 
 stage_readme() {

@@ -158,7 +158,7 @@ class JenkinsfileTest {
             Call stage = stage(name);
             assertThat(gatedOnMain(stage)).as("stage %s is gated on branch main", name).isTrue();
         }
-        for (String name : List.of("setup", "build", "unit", "async", "db", "ui", "deploy-tests", "spark", "quality", "bench-smoke", "readme",
+        for (String name : List.of("setup", "build", "unit", "async", "db", "ui", "deploy-tests", "spark", "fuzz", "quality", "bench-smoke", "readme",
                 "package")) {
             assertThat(gatedOnMain(stage(name))).as("stage %s runs on every branch", name).isFalse();
         }

@@ -40,7 +40,7 @@ class StageScriptTest {
         assertThat(result.exit).as(result.output).isZero();
         assertThat(result.output.lines().toList())
                 .containsExactlyElementsOf(Repository.stageScriptArray("STAGES"))
-                .startsWith("setup", "build", "unit", "async", "db", "ui", "deploy-tests", "spark", "quality", "bench-smoke", "readme", "package")
+                .startsWith("setup", "build", "unit", "async", "db", "ui", "deploy-tests", "spark", "fuzz", "quality", "bench-smoke", "readme", "package")
                 .endsWith("publish", "release-staging", "smoke-staging");
     }
 

@@ -90,6 +90,10 @@ final class MultipartStage implements Stage {
             throw e.getCause();
         } catch (IOException e) {
             throw Problem.badRequest("the multipart body is malformed: " + e.getMessage()).toException();
+        } catch (IllegalArgumentException e) {
+            // Undertow's parser refuses a part header that is not header text this way (found by fuzzing).
+            throw Problem.badRequest("the multipart body is malformed: a part's header holds bytes that are not "
+                    + "header text").toException();
         }
     }
 
@@ -116,7 +120,7 @@ final class MultipartStage implements Stage {
             String name = disposition == null ? null : Headers.extractQuotedValueFromHeader(disposition, "name");
             String filename = disposition == null ? null
                     : Headers.extractQuotedValueFromHeader(disposition, "filename");
-            if (filename != null || textFields.contains(name)) {
+            if (filename != null || (name != null && textFields.contains(name))) {
                 try {
                     if (joined == null) {
                         target.check(fields);

@@ -137,6 +137,15 @@ class UploadErrorsTest {
     }
 
     @Test
+    void multipart_parts_without_a_name_or_with_bytes_outside_header_text_are_400_not_500() {
+        String nameless = "--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--\r\n";
+        assertProblem(api.upload("/api/datasets", "multipart/form-data; boundary=b",
+                nameless.getBytes(StandardCharsets.UTF_8)), 400, "file");
+        byte[] badHeader = "--b\r\nX-\u00e9\u0001: y\r\n\r\nx\r\n--b--\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertProblem(api.upload("/api/datasets", "multipart/form-data; boundary=b", badHeader), 400, "header text");
+    }
+
+    @Test
     void multipart_cut_before_its_closing_boundary_is_400() {
         String body = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f\"\r\n\r\n" + Bookmarks.MIXED;
         assertProblem(api.upload("/api/datasets", "multipart/form-data; boundary=b",
