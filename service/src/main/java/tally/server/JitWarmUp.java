@@ -28,16 +28,17 @@ public final class JitWarmUp {
         if (bytes <= 0) {
             return;
         }
-        Thread warm = new Thread(() -> run(bytes), "tally-jit-warm-up");
+        Path spill = Path.of(System.getProperty("java.io.tmpdir"));
+        Thread warm = new Thread(() -> run(bytes, spill), "tally-jit-warm-up");
         warm.setDaemon(true);
         warm.start();
     }
 
-    /** The warm-up itself, on the calling thread. */
-    static void run(long bytes) {
+    /** The warm-up itself, on the calling thread; the job's sort may spill to {@code spill} (and removes what it wrote). */
+    static void run(long bytes, Path spill) {
         long start = System.nanoTime();
         byte[] buffer = new byte[64 * 1024];
-        try (TagStatsJob job = new TagStatsJob(JobConfig.defaults(), Path.of(System.getProperty("java.io.tmpdir")));
+        try (TagStatsJob job = new TagStatsJob(JobConfig.defaults(), spill);
                 InputStream records = new BookmarkGenerator(1).stream(bytes);
                 OutputStream lz4 = new LZ4FrameOutputStream(OutputStream.nullOutputStream(),
                         LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB)) {
