@@ -75,9 +75,11 @@ class LauncherTest {
     }
 
     @Test
-    void the_server_keeps_the_jdks_defaults_and_uses_the_archive_when_there_is_one() throws Exception {
-        assertThat(dryRun(Map.of(), "--port", "0")).noneMatch(o -> o.startsWith("-XX:"))
+    void the_server_returns_idle_heap_and_uses_the_archive_when_there_is_one() throws Exception {
+        assertThat(dryRun(Map.of(), "--port", "0")).containsOnlyOnce("-XX:G1PeriodicGCInterval=60000")
+                .noneMatch(o -> o.startsWith("-XX:") && !o.startsWith("-XX:G1PeriodicGCInterval"))
                 .endsWith("-jar", jar.toString(), "--port", "0");
+        assertThat(dryRun(Map.of(), "generate", "--size", "1M")).noneMatch(o -> o.startsWith("-XX:"));
 
         Files.writeString(release.resolve("lib/tally.jsa"), "an archive");
         assertThat(dryRun(Map.of(), "--port", "0")).contains("-XX:SharedArchiveFile=" + release.resolve("lib/tally.jsa"))
