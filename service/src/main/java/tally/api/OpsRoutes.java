@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import tally.http.BuildVersion;
 import tally.http.JsonReply;
 import tally.http.Lifecycle;
@@ -18,7 +17,6 @@ import tally.http.Problem;
 import tally.http.ProblemBoundary;
 import tally.http.ReadinessCheck;
 import tally.http.RouteTable;
-import tally.store.DatasetStore;
 
 /**
  * What operators and deploy tools ask: {@code /healthz}, {@code /readyz}, {@code /version}, {@code /metrics}.
@@ -44,7 +42,6 @@ public final class OpsRoutes {
         this.checks = List.copyOf(checks);
         this.json = json;
         this.lifecycle = lifecycle;
-        this.store = store;
         this.metrics = metrics;
         this.boundary = boundary;
         this.version = Map.of("version", version.version(), "commit", version.commit());

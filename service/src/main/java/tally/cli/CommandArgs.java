@@ -167,7 +167,7 @@ public final class CommandArgs {
     }
 
     /** Null when the option has no value and no default; an absolute http(s) URL otherwise. */
-    URI uri(Option o) throws UsageException {
+    public URI uri(Option o) throws UsageException {
         String text = string(o);
         if (text == null) {
             return null;
