@@ -3,10 +3,14 @@ package tally.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 @Tag("unit")
 class TokenFileTest {
@@ -52,6 +56,25 @@ class TokenFileTest {
     void sha256_with_a_space_is_refused_because_it_would_turn_the_digest_into_a_token() {
         assertThatThrownBy(() -> TokenFile.parse("sha256: " + TOKEN_SHA256, "t"))
                 .hasMessageContaining("sha256:HEX (no space");
+    }
+
+    @Test
+    void a_broken_file_on_reload_leaves_the_tokens_read_before_in_force(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("tokens"), "ci: " + TOKEN + "\n");
+        Tokens tokens = Tokens.load(file);
+
+        Files.writeString(dir.resolve("tokens"), "ci: " + TOKEN + "\nhalf-writ");
+        assertThat(tokens.reloadIfChanged()).isFalse();
+        assertThat(tokens.check(TOKEN)).contains("ci");
+
+        Files.writeString(dir.resolve("tokens"), "other: sha256:" + TOKEN_SHA256 + "\n# and no ci any more\n");
+        assertThat(tokens.reloadIfChanged()).isTrue();
+        assertThat(tokens.check(TOKEN)).contains("other");
+        assertThat(tokens.reloadIfChanged()).as("unchanged since").isFalse();
+
+        Files.delete(file);
+        assertThat(tokens.reloadIfChanged()).isFalse();
+        assertThat(tokens.check(TOKEN)).contains("other");
     }
 
     @Test
