@@ -81,8 +81,8 @@ public final class AccessGuard implements HttpHandler {
 
     /** The pages, as opposed to the API, the WebSocket and the metrics, whose clients are programs. */
     static boolean isPage(String path) {
-        return !path.startsWith("/api/") && !path.equals("/api") && !path.startsWith("/ws/")
-                && !path.equals("/metrics");
+        return !path.startsWith("/api/") && !"/api".equals(path) && !path.startsWith("/ws/")
+                && !"/metrics".equals(path);
     }
 
     /**

@@ -87,7 +87,7 @@ public final class TokenFile {
             if (!NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException(where + ": a name is 1-64 letters, digits or .-_@ before \": \"");
             }
-            if (name.equalsIgnoreCase("sha256")) {
+            if ("sha256".equalsIgnoreCase(name)) {
                 throw new IllegalArgumentException(where + ": write a digest as sha256:HEX (no space after the "
                         + "colon); \"sha256: ...\" would make the digest itself a token");
             }

@@ -50,7 +50,7 @@ final class PemKey {
         for (String algorithm : new String[] {"RSA", "EC", "Ed25519", "Ed448"}) {
             try {
                 return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-            } catch (GeneralSecurityException e) {
+            } catch (GeneralSecurityException ignored) {
                 // Not this algorithm: try the next.
             }
         }
