@@ -18,6 +18,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import tally.auth.ReadAccess;
 import tally.cli.CommandArgs;
 import tally.cli.CommandArgs.Option;
 import tally.cli.CommandArgs.UsageException;
@@ -74,6 +75,17 @@ public final class Main {
             "Generated records run through the upload's code at start-up, so the first upload finds it compiled; "
                     + "0 for none").withEnv("TALLY_WARM_UP_BYTES").withDefault(ServerConfig.DEFAULT_WARM_UP_BYTES);
 
+    static final Option TOKEN_FILE = Option.value("--token-file", "FILE",
+            "Tokens allowed to write (one a line, NAME: TOKEN or NAME: sha256:HEX; see the README), re-read when it"
+            + " changes; without it anyone who reaches the server may upload and delete").withEnv("TALLY_TOKEN_FILE");
+    static final Option READ_ACCESS = Option.value("--read-access", "public|token",
+            "Whether reading datasets needs a token too; probes, /version and the sign-in page stay open")
+            .withEnv("TALLY_READ_ACCESS").withDefault("public");
+    static final Option TLS_CERT = Option.value("--tls-cert", "FILE",
+            "PEM certificate chain: serve HTTPS with HTTP/2 on --port instead of plain HTTP").withEnv("TALLY_TLS_CERT");
+    static final Option TLS_KEY = Option.value("--tls-key", "FILE",
+            "PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted)").withEnv("TALLY_TLS_KEY");
+
     /** How one option of the command line sets the server's config. */
     @FunctionalInterface
     private interface Setting {
@@ -101,7 +113,11 @@ public final class Main {
             new ServerOption(ALLOWED_HOSTS, (config, cli) -> config.allowedHosts(names(cli.string(ALLOWED_HOSTS)))),
             new ServerOption(WARM_UP_BYTES, (config, cli) -> config.warmUpBytes(cli.bytes(WARM_UP_BYTES))),
             new ServerOption(STORE, (config, cli) -> config.store(cli.string(STORE))),
-            new ServerOption(S3_ENDPOINT, (config, cli) -> config.s3Endpoint(cli.uri(S3_ENDPOINT))));
+            new ServerOption(S3_ENDPOINT, (config, cli) -> config.s3Endpoint(cli.uri(S3_ENDPOINT))),
+            new ServerOption(TOKEN_FILE, (config, cli) -> config.tokenFile(cli.path(TOKEN_FILE))),
+            new ServerOption(READ_ACCESS, (config, cli) -> config.readAccess(readAccess(cli.string(READ_ACCESS)))),
+            new ServerOption(TLS_CERT, (config, cli) -> config.tlsCert(cli.path(TLS_CERT))),
+            new ServerOption(TLS_KEY, (config, cli) -> config.tlsKey(cli.path(TLS_KEY))));
 
     static final List<Option> OPTIONS = Stream.concat(SERVER_OPTIONS.stream().map(ServerOption::option),
             Stream.of(CommandArgs.HELP, CommandArgs.VERSION)).toList();
@@ -173,6 +189,14 @@ public final class Main {
             return config.build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage(), e);
+        }
+    }
+
+    private static ReadAccess readAccess(String value) throws UsageException {
+        try {
+            return ReadAccess.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--read-access: " + e.getMessage(), e);
         }
     }
 

@@ -30,6 +30,9 @@ public final class Metrics {
     public final Counter uploadsCut = Counter.builder().name("tally_uploads_refused_or_cut_total")
             .help("Uploads ended by the server's limits: idle, slow, per_client (429), busy (503)")
             .labelNames("reason").register(registry);
+    public final Counter authRefusals = Counter.builder().name("tally_auth_refusals_total")
+            .help("Requests refused for want of a valid token or session: missing, invalid_token, throttled (429)")
+            .labelNames("reason").register(registry);
     public final Gauge uploadsInFlight = Gauge.builder().name("tally_uploads_in_flight")
             .help("Uploads being received now").register(registry);
 

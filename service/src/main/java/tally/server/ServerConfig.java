@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
+import tally.auth.ReadAccess;
 import tally.store.S3Location;
 import tally.store.S3StoreSettings;
 
@@ -33,6 +34,11 @@ import tally.store.S3StoreSettings;
  * @param s3Endpoint an S3-compatible endpoint for the store (an emulator); null for AWS
  * @param storeHeartbeat how often the S3 store renews the claims of uploads in flight (see {@link S3StoreSettings})
  * @param storeSweepGrace how old the S3 store's leftovers must be before a sweep removes them
+ * @param tokenFile the tokens that may write (and read, with {@code readAccess} token), re-read when it
+ *     changes; null: anyone who reaches the server may do anything, as before tokens existed
+ * @param readAccess whether reads need a token too (only with a token file)
+ * @param tlsCert a PEM certificate chain: serve HTTPS and HTTP/2 instead of plain HTTP; null for plain HTTP
+ * @param tlsKey the PEM private key of {@code tlsCert}
  */
 public record ServerConfig(
         String host,
@@ -54,7 +60,11 @@ public record ServerConfig(
         S3Location store,
         URI s3Endpoint,
         Duration storeHeartbeat,
-        Duration storeSweepGrace) {
+        Duration storeSweepGrace,
+        Path tokenFile,
+        ReadAccess readAccess,
+        Path tlsCert,
+        Path tlsKey) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
@@ -100,6 +110,13 @@ public record ServerConfig(
         }
         if (minFreeBytes < 0) {
             throw new IllegalArgumentException("min free bytes must not be negative, got " + minFreeBytes);
+        }
+        readAccess = readAccess == null ? ReadAccess.PUBLIC : readAccess;
+        if (readAccess == ReadAccess.TOKEN && tokenFile == null) {
+            throw new IllegalArgumentException("--read-access token needs --token-file: there is no token to ask for");
+        }
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both, or neither for plain HTTP");
         }
         allowedOrigins = Set.copyOf(allowedOrigins);
         allowedHosts = Set.copyOf(allowedHosts);
@@ -159,8 +176,15 @@ public record ServerConfig(
                 .progressLimits(maxProgressWatchers, progressWaitLimit).minFreeBytes(minFreeBytes)
                 .maxUploadsPerClient(maxUploadsPerClient).uploadIdleTimeout(uploadIdleTimeout)
                 .uploadMinBytesPerSecond(uploadMinBytesPerSecond).requestHeadTimeout(requestHeadTimeout)
-                .allowedHosts(allowedHosts).warmUpBytes(warmUpBytes).store(store == null ? null : store.toString()).s3Endpoint(s3Endpoint)
-                .storeTimings(storeHeartbeat, storeSweepGrace);
+                .allowedHosts(allowedHosts).warmUpBytes(warmUpBytes)
+                .store(store == null ? null : store.toString()).s3Endpoint(s3Endpoint)
+                .storeTimings(storeHeartbeat, storeSweepGrace).tokenFile(tokenFile).readAccess(readAccess)
+                .tls(tlsCert, tlsKey);
+    }
+
+    /** Whether the server listens for HTTPS (and HTTP/2) rather than plain HTTP. */
+    public boolean tls() {
+        return tlsCert != null;
     }
 
     /** Starts from the embedded defaults; {@link #build} validates. */
@@ -185,6 +209,10 @@ public record ServerConfig(
         private URI s3Endpoint;
         private Duration storeHeartbeat = S3StoreSettings.DEFAULT_HEARTBEAT;
         private Duration storeSweepGrace = S3StoreSettings.DEFAULT_SWEEP_GRACE;
+        private Path tokenFile;
+        private ReadAccess readAccess = ReadAccess.PUBLIC;
+        private Path tlsCert;
+        private Path tlsKey;
 
         private Builder() {
         }
@@ -282,13 +310,39 @@ public record ServerConfig(
             return this;
         }
 
+        /** The token file, or null for a server open to anyone who reaches it. */
+        public Builder tokenFile(Path value) {
+            tokenFile = value;
+            return this;
+        }
+
+        public Builder readAccess(ReadAccess value) {
+            readAccess = value;
+            return this;
+        }
+
+        /** PEM certificate chain and private key; both null for plain HTTP. */
+        public Builder tls(Path cert, Path key) {
+            return tlsCert(cert).tlsKey(key);
+        }
+
+        public Builder tlsCert(Path value) {
+            tlsCert = value;
+            return this;
+        }
+
+        public Builder tlsKey(Path value) {
+            tlsKey = value;
+            return this;
+        }
+
         /** The config; throws {@link IllegalArgumentException} naming the first value out of range. */
         public ServerConfig build() {
             S3Location location = store == null || store.isEmpty() ? null : S3Location.parse(store);
             return new ServerConfig(host, port, dataDir, maxUploadBytes, maxConcurrentUploads, allowedOrigins,
                     drainTimeout, maxProgressWatchers, progressWaitLimit, minFreeBytes, maxUploadsPerClient,
                     uploadIdleTimeout, uploadMinBytesPerSecond, requestHeadTimeout, allowedHosts, warmUpBytes, location, s3Endpoint,
-                    storeHeartbeat, storeSweepGrace);
+                    storeHeartbeat, storeSweepGrace, tokenFile, readAccess, tlsCert, tlsKey);
         }
     }
 }

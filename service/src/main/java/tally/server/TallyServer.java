@@ -10,6 +10,7 @@ import io.undertow.util.Methods;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,13 +20,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
 import tally.api.DatasetRoutes;
 import tally.api.OpsRoutes;
+import tally.auth.AccessGuard;
+import tally.auth.Authentication;
+import tally.auth.FailedAttempts;
+import tally.auth.Sessions;
+import tally.auth.Tokens;
 import tally.http.AccessLog;
 import tally.http.BuildVersion;
 import tally.http.CrossSiteGuard;
 import tally.http.DrainGate;
 import tally.http.HostGuard;
+import tally.http.StrictTransportSecurity;
 import tally.http.Json;
 import tally.http.Lifecycle;
 import tally.http.Metrics;
@@ -70,6 +78,9 @@ public final class TallyServer {
 
     private TallyServer(ServerConfig config) throws IOException {
         this.config = config;
+        // Both read before anything starts: a bad certificate or token file stops the start with its reason.
+        SSLContext tls = config.tls() ? TlsContext.load(config.tlsCert(), config.tlsKey()) : null;
+        Tokens tokens = config.tokenFile() == null ? null : Tokens.load(config.tokenFile());
         ObjectMapper json = Json.mapper();
         this.lifecycle = new Lifecycle();
         this.store = openStore(config);
@@ -85,6 +96,13 @@ public final class TallyServer {
                 config.dataDir().resolve("spill"), JobConfig.defaults(), config.maxUploadsPerClient(),
                 config.uploadIdleTimeout(), config.uploadMinBytesPerSecond());
         Ingest ingest = new Ingest(limits, store, hub, metrics, problems, json, lifecycle, workers, writers, scheduler);
+        Authentication authentication = null;
+        if (tokens != null) {
+            authentication = new Authentication(tokens, new Sessions(Clock.systemUTC()),
+                    new FailedAttempts(Clock.systemUTC()), metrics.authRefusals);
+            // A stat a second: a token added to or removed from the file counts within about a second.
+            scheduler.scheduleWithFixedDelay(tokens::reloadIfChanged, 1, 1, TimeUnit.SECONDS);
+        }
 
         // Unknown paths are answered 404, known paths with another method 405 with Allow (RouteTable). The probes
         // have a table of their own, which DrainGate uses past the graceful shutdown handler.
@@ -99,21 +117,36 @@ public final class TallyServer {
         new DatasetRoutes(store, ingest, json, problems, boundary).addTo(routes);
         // GET only: a WebSocket handshake has no HEAD form.
         routes.add(Methods.GET, "/ws/datasets/{id}", new ProgressSocket(hub, origins));
-        new PageRoutes(store, ingest, config.maxUploadBytes(), json, BuildVersion.current()).addTo(routes);
+        new PageRoutes(store, ingest, config.maxUploadBytes(), json, BuildVersion.current(), authentication)
+                .addTo(routes);
 
         // Expect: 100-continue (curl sends it for every body over 1 MB, and waits a second for the answer):
         // the 100 goes out when the upload starts reading the body, that is once the route, the content
         // type, the size and a free upload slot have been checked; a request refused before that gets
         // its final 4xx at once and the connection closes without the body being sent.
         this.graceful = Handlers.gracefulShutdown(Handlers.httpContinueRead(routes));
+        HttpHandler drainGate = new DrainGate(lifecycle, ops, graceful);
+        // Before the routes: an upload without a valid token is refused before its body is read.
+        HttpHandler allowed = authentication == null ? drainGate
+                : new AccessGuard(authentication, config.readAccess(), drainGate);
         HttpHandler handled = new ProblemBoundary(problems, new HostGuard(config.effectiveAllowedHosts(),
-                new CrossSiteGuard(origins, new DrainGate(lifecycle, ops, graceful))));
+                new CrossSiteGuard(origins, allowed)));
         // A remote store's calls wait on the network: they must not hold one of the few IO threads.
         HttpHandler chain = new AccessLog(new RequestMetrics(metrics,
                 store.isRemote() ? new OffIoThread(handled) : handled));
+        if (tls != null) {
+            chain = new StrictTransportSecurity(chain);
+        }
 
-        this.undertow = Undertow.builder()
-                .addHttpListener(config.port(), config.host())
+        Undertow.Builder builder = Undertow.builder();
+        if (tls == null) {
+            builder.addHttpListener(config.port(), config.host());
+        } else {
+            // HTTP/2 is offered by ALPN during the TLS handshake; clients without it get HTTP/1.1.
+            builder.addHttpsListener(config.port(), config.host(), tls)
+                    .setServerOption(UndertowOptions.ENABLE_HTTP2, true);
+        }
+        this.undertow = builder
                 // 64 KiB reads: a quarter of the dispatches per megabyte uploaded compared to the 16 KiB default.
                 .setBufferSize(64 * 1024)
                 .setServerOption(UndertowOptions.SHUTDOWN_TIMEOUT, (int) config.drainTimeout().toMillis())
@@ -157,7 +190,7 @@ public final class TallyServer {
         return port;
     }
 
-    /** {@code http://HOST:PORT}, with a wildcard listen address replaced by 127.0.0.1. */
+    /** {@code http://HOST:PORT} ({@code https} with TLS), with a wildcard listen address replaced by 127.0.0.1. */
     public URI baseUri() {
         String host = config.host();
         if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
@@ -165,7 +198,7 @@ public final class TallyServer {
         } else if (host.contains(":") && !host.startsWith("[")) {
             host = "[" + host + "]";
         }
-        return URI.create("http://" + host + ":" + port);
+        return URI.create((config.tls() ? "https://" : "http://") + host + ":" + port);
     }
 
     public ServerConfig config() {

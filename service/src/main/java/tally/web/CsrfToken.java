@@ -3,6 +3,7 @@ package tally.web;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.Cookie;
 import io.undertow.server.handlers.CookieImpl;
+import io.undertow.util.AttachmentKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -21,21 +22,31 @@ public final class CsrfToken {
 
     public static final String FIELD = "csrf";
     static final String COOKIE = "tally_csrf";
+    private static final AttachmentKey<String> ISSUED = AttachmentKey.create(String.class);
 
     private final SecureRandom random = new SecureRandom();
 
-    /** The browser's token, or a new one set as a cookie on this response; put it in the form. */
+    /**
+     * The browser's token, or a new one set as a cookie on this response (Secure over HTTPS); put it in
+     * the form. The same for every call during one exchange (a page may hold two forms).
+     */
     public String issue(HttpServerExchange exchange) {
         Cookie existing = exchange.getRequestCookie(COOKIE);
         if (existing != null && isWellFormed(existing.getValue())) {
             return existing.getValue();
         }
+        String issued = exchange.getAttachment(ISSUED);
+        if (issued != null) {
+            return issued;
+        }
         byte[] bytes = new byte[24];
         random.nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        exchange.putAttachment(ISSUED, token);
         exchange.setResponseCookie(new CookieImpl(COOKIE, token)
                 .setPath("/")
                 .setHttpOnly(true)
+                .setSecure("https".equals(exchange.getRequestScheme()))
                 .setSameSiteMode("Strict"));
         return token;
     }

@@ -40,7 +40,7 @@ public final class DatasetListPage implements HttpHandler {
         model.put("notice", deleted == null ? null : "Deleted the dataset " + deleted + ".");
         model.put("more", page.nextCursor() == null ? null
                 : "/datasets?cursor=" + URLEncoder.encode(page.nextCursor(), StandardCharsets.UTF_8));
-        PageResponse.html(exchange, StatusCodes.OK, layout.page("Datasets", "datasets.html", model));
+        PageResponse.html(exchange, StatusCodes.OK, layout.page(exchange, "Datasets", "datasets.html", model));
     }
 
     private static Map<String, Object> row(DatasetMeta meta) {

@@ -70,7 +70,7 @@ public final class DeleteAction implements HttpHandler {
     }
 
     private void refuse(HttpServerExchange exchange, int status, String heading, String detail) {
-        PageResponse.html(exchange, status, layout.page(heading, "message.html",
+        PageResponse.html(exchange, status, layout.page(exchange, heading, "message.html",
                 Map.of("isError", true, "heading", heading, "detail", detail)));
     }
 

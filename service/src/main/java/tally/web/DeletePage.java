@@ -38,6 +38,6 @@ public final class DeletePage implements HttpHandler {
         model.put("name", DatasetNames.shown(meta));
         model.put("href", "/datasets/" + meta.id());
         model.put("deleteAction", "/datasets/" + meta.id() + "/delete");
-        PageResponse.html(exchange, StatusCodes.OK, layout.page("Delete " + DatasetNames.shown(meta), "delete.html", model));
+        PageResponse.html(exchange, StatusCodes.OK, layout.page(exchange, "Delete " + DatasetNames.shown(meta), "delete.html", model));
     }
 }

@@ -43,7 +43,7 @@ public final class FormPage implements HttpHandler {
         model.put("error", error);
         model.put("maxBytes", maxUploadBytes);
         model.put("maxSize", Numbers.limit(maxUploadBytes));
-        return layout.pageWithScript(error == null ? "New dataset" : "Please check the form", "upload.js",
+        return layout.pageWithScript(exchange, error == null ? "New dataset" : "Please check the form", "upload.js",
                 "index.html", model);
     }
 }

@@ -36,14 +36,14 @@ final class PageGuard implements HttpHandler {
         } catch (IllegalArgumentException e) {
             // A parameter the page cannot use (a cursor from nowhere, say): the visitor's to fix, not a fault.
             if (!exchange.isResponseStarted()) {
-                PageResponse.html(exchange, StatusCodes.BAD_REQUEST, layout.page("Bad request", "message.html",
+                PageResponse.html(exchange, StatusCodes.BAD_REQUEST, layout.page(exchange, "Bad request", "message.html",
                         Map.of("isError", true, "heading", "That address does not work",
                                 "detail", e.getMessage() + ". Go back to the list and follow its links.")));
             }
         } catch (Exception e) {
             LOG.log(Level.SEVERE, "page " + exchange.getRequestMethod() + " " + exchange.getRequestPath() + " failed", e);
             if (!exchange.isResponseStarted()) {
-                PageResponse.html(exchange, StatusCodes.INTERNAL_SERVER_ERROR, layout.page("Server error",
+                PageResponse.html(exchange, StatusCodes.INTERNAL_SERVER_ERROR, layout.page(exchange, "Server error",
                         "message.html", Map.of("isError", true, "heading", "Something went wrong on the server",
                                 "detail", "The error has been logged. Try again, or go back to the list.")));
             }

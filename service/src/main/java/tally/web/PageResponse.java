@@ -52,7 +52,7 @@ final class PageResponse {
     }
 
     static void noSuchDataset(HttpServerExchange exchange, Layout layout, String id) {
-        html(exchange, StatusCodes.NOT_FOUND, layout.page("Not found", "message.html", Map.of(
+        html(exchange, StatusCodes.NOT_FOUND, layout.page(exchange, "Not found", "message.html", Map.of(
                 "isError", true, "heading", "No such dataset",
                 "detail", "There is no dataset with the id " + id + ". It may have been deleted.")));
     }

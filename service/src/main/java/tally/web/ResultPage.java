@@ -50,7 +50,7 @@ public final class ResultPage implements HttpHandler {
             return;
         }
         DatasetMeta meta = found.get();
-        PageResponse.html(exchange, StatusCodes.OK, layout.page(DatasetNames.shown(meta), "dataset.html", model(meta)));
+        PageResponse.html(exchange, StatusCodes.OK, layout.page(exchange, DatasetNames.shown(meta), "dataset.html", model(meta)));
     }
 
     private Map<String, Object> model(DatasetMeta meta) throws JsonProcessingException {

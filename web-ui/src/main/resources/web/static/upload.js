@@ -55,6 +55,11 @@ async function submit(form) {
   const socket = await subscribe(id, view);
   try {
     const response = await upload(id, name || (file ? file.name : ''), body, encoding, view);
+    if (response.status === 401) {
+      // The session ended while the form was open (it lasts 12 hours; a restart ends it too).
+      window.location.assign('/signin?why=expired&next=/');
+      return;
+    }
     if (response.status === 201) {
       const dataset = JSON.parse(response.responseText);
       const problem = unusable(dataset.counters, file ? file.name : 'The pasted text');
