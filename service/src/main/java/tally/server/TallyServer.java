@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import tally.api.DatasetRoutes;
+import tally.api.OpenApiDocument;
 import tally.api.OpsRoutes;
 import tally.http.AccessLog;
 import tally.http.BuildVersion;
@@ -92,6 +93,7 @@ public final class TallyServer {
                 List.of(new FreeSpaceCheck(config.dataDir(), config.minFreeBytes()))).addTo(ops);
         routes.addAll(ops);
         new DatasetRoutes(store, ingest, json, problems, boundary).addTo(routes);
+        new OpenApiDocument(json, BuildVersion.current()).addTo(routes);
         // GET only: a WebSocket handshake has no HEAD form.
         routes.add(Methods.GET, "/ws/datasets/{id}", new ProgressSocket(hub, origins));
         new PageRoutes(store, ingest, config.maxUploadBytes(), json, BuildVersion.current()).addTo(routes);
