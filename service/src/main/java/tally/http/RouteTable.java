@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -93,6 +95,15 @@ public final class RouteTable implements HttpHandler {
         });
         allowed.sort(BY_METHOD_ORDER);
         return allowed;
+    }
+
+    /** Every template with its methods (in {@code Allow}'s order), templates sorted: for checks against documentation. */
+    public SortedMap<String, List<String>> methodsByTemplate() {
+        SortedMap<String, List<String>> routes = new TreeMap<>();
+        templates.forEach((method, matcher) -> matcher.getPathTemplates().forEach(template -> routes
+                .computeIfAbsent(template.getTemplateString(), t -> new ArrayList<>()).add(method.toString())));
+        routes.values().forEach(methods -> methods.sort(BY_METHOD_ORDER));
+        return routes;
     }
 
     private void methodNotAllowed(HttpServerExchange exchange) {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -64,6 +65,7 @@ public final class TallyServer {
     private final ExecutorService workers;
     private final ExecutorService writers;
     private final ScheduledExecutorService scheduler;
+    private final RouteTable routes;
     private final int port;
 
     private TallyServer(ServerConfig config) throws IOException {
@@ -86,7 +88,7 @@ public final class TallyServer {
 
         // Unknown paths are answered 404, known paths with another method 405 with Allow (RouteTable). The probes
         // have a table of their own, which DrainGate uses past the graceful shutdown handler.
-        RouteTable routes = new RouteTable();
+        this.routes = new RouteTable();
         RouteTable ops = new RouteTable();
         Origins origins = new Origins(config.allowedOrigins());
         new OpsRoutes(json, lifecycle, metrics, boundary, BuildVersion.current(),
@@ -156,6 +158,11 @@ public final class TallyServer {
             host = "[" + host + "]";
         }
         return URI.create("http://" + host + ":" + port);
+    }
+
+    /** Every route, as path template to methods: what the API document is checked against. */
+    Map<String, List<String>> routes() {
+        return routes.methodsByTemplate();
     }
 
     public ServerConfig config() {
