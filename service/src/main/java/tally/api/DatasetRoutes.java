@@ -96,11 +96,8 @@ public final class DatasetRoutes {
         int limit = DEFAULT_LIMIT;
         String limitParam = query(exchange, "limit");
         if (limitParam != null) {
-            try {
-                limit = Integer.parseInt(limitParam);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
+            // Digits only: Integer.parseInt also takes "+5", which openapi.json's integer does not (ApiPropertiesTest).
+            limit = limitParam.matches("[0-9]{1,4}") ? Integer.parseInt(limitParam) : -1;
             if (limit < 1 || limit > MAX_LIMIT) {
                 throw Problem.badRequest("limit must be a whole number from 1 to " + MAX_LIMIT).toException();
             }

@@ -104,6 +104,8 @@ public final class Problems {
             throw new IllegalStateException(e);
         }
         exchange.setStatusCode(problem.status());
+        // Undertow's phrases predate RFC 9110: 421 went out as "Unknown", 413 as "Request Entity Too Large".
+        exchange.setReasonPhrase(problem.title());
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/problem+json");
         if (problem.status() == 503) {
             exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "5");

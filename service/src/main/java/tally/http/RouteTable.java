@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -95,6 +97,15 @@ public final class RouteTable implements HttpHandler {
         return allowed;
     }
 
+    /** Every template with its methods (in {@code Allow}'s order), templates sorted: for checks against documentation. */
+    public SortedMap<String, List<String>> methodsByTemplate() {
+        SortedMap<String, List<String>> routes = new TreeMap<>();
+        templates.forEach((method, matcher) -> matcher.getPathTemplates().forEach(template -> routes
+                .computeIfAbsent(template.getTemplateString(), t -> new ArrayList<>()).add(method.toString())));
+        routes.values().forEach(methods -> methods.sort(BY_METHOD_ORDER));
+        return routes;
+    }
+
     private void methodNotAllowed(HttpServerExchange exchange) {
         String allow = String.join(", ", allowedMethods(exchange.getRelativePath()));
         // Problems.send keeps the headers already set, so Allow goes out with the problem body.
@@ -105,6 +116,12 @@ public final class RouteTable implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
+        // A '?' in the decoded path was sent escaped (%3F). Undertow's templates end a parameter at '?', so
+        // PUT /api/datasets/a%3Fb/input was routed as PUT /api/datasets/a and created dataset "a" (found by the
+        // property-based run of the API, ApiPropertiesTest). No route has a '?': the path is unknown.
+        if (exchange.getRelativePath().indexOf('?') >= 0) {
+            throw Problem.notFound("no route for " + exchange.getRequestPath()).toException();
+        }
         routing.handleRequest(exchange);
     }
 }

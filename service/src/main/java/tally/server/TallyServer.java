@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,6 +23,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLContext;
 import tally.api.DatasetRoutes;
+import tally.api.OpenApiDocument;
 import tally.api.OpsRoutes;
 import tally.auth.AccessGuard;
 import tally.auth.Authentication;
@@ -74,6 +76,7 @@ public final class TallyServer {
     private final ExecutorService workers;
     private final ExecutorService writers;
     private final ScheduledExecutorService scheduler;
+    private final RouteTable routes;
     private final int port;
 
     private TallyServer(ServerConfig config) throws IOException {
@@ -106,7 +109,7 @@ public final class TallyServer {
 
         // Unknown paths are answered 404, known paths with another method 405 with Allow (RouteTable). The probes
         // have a table of their own, which DrainGate uses past the graceful shutdown handler.
-        RouteTable routes = new RouteTable();
+        this.routes = new RouteTable();
         RouteTable ops = new RouteTable();
         Origins origins = new Origins(config.allowedOrigins());
         new OpsRoutes(json, lifecycle, metrics, boundary, BuildVersion.current(),
@@ -115,6 +118,7 @@ public final class TallyServer {
                         () -> store.unavailable().orElse(null))).addTo(ops);
         routes.addAll(ops);
         new DatasetRoutes(store, ingest, json, problems, boundary).addTo(routes);
+        new OpenApiDocument(json, BuildVersion.current()).addTo(routes);
         // GET only: a WebSocket handshake has no HEAD form.
         routes.add(Methods.GET, "/ws/datasets/{id}", new ProgressSocket(hub, origins));
         new PageRoutes(store, ingest, config.maxUploadBytes(), json, BuildVersion.current(), authentication)
@@ -199,6 +203,11 @@ public final class TallyServer {
             host = "[" + host + "]";
         }
         return URI.create((config.tls() ? "https://" : "http://") + host + ":" + port);
+    }
+
+    /** Every route, as path template to methods: what the API document is checked against. */
+    Map<String, List<String>> routes() {
+        return routes.methodsByTemplate();
     }
 
     public ServerConfig config() {

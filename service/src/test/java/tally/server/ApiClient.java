@@ -16,7 +16,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import tally.http.Json;
 
-/** The tests' HTTP client: java.net.http over HTTP/1.1 (the default HTTP/2 would try an h2c upgrade). */
+/**
+ * The tests' HTTP client: java.net.http over HTTP/1.1 (the default HTTP/2 would try an h2c upgrade). Every
+ * response it receives is held to the API document ({@link ApiContract}): a status, header or body the
+ * document does not declare fails the test that got it.
+ */
 final class ApiClient {
     static final Duration TIMEOUT = Duration.ofSeconds(60);
 
@@ -34,7 +38,8 @@ final class ApiClient {
     }
 
     CompletableFuture<HttpResponse<String>> sendAsync(HttpRequest request) {
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                .thenApply(ApiContract::checked);
     }
 
     HttpResponse<String> send(HttpRequest request) {
@@ -68,7 +73,12 @@ final class ApiClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AssertionError broken) {
+                throw broken;
+            }
+            throw new IllegalStateException(e);
+        } catch (TimeoutException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -60,7 +60,7 @@ class CrossSiteAndHostTest {
         String rebound = exchange("GET /api/datasets HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n");
         String local = exchange("GET /healthz HTTP/1.1\r\nHost: localhost:8080\r\nConnection: close\r\n\r\n");
 
-        assertThat(rebound).startsWith("HTTP/1.1 421 ").contains("host evil.example").contains("--allowed-hosts");
+        assertThat(rebound).startsWith("HTTP/1.1 421 Misdirected Request\r\n").contains("host evil.example").contains("--allowed-hosts");
         assertThat(local).startsWith("HTTP/1.1 200 ");
     }
 

@@ -38,6 +38,19 @@ class HeadAndBadParametersTest {
     }
 
     @Test
+    void an_escaped_question_mark_in_a_path_names_no_route_rather_than_cutting_the_path_short() {
+        ApiClient api = new ApiClient(SERVER.baseUri());
+        api.send(api.request("/api/datasets/a").PUT(HttpRequest.BodyPublishers.ofString(Bookmarks.MIXED)).build());
+
+        for (String path : List.of("/api/datasets/a%3Fb", "/api/datasets/a%3F/rows.tsv", "/api/datasets/a%3Fb/input")) {
+            assertThat(api.get(path).statusCode()).as(path).isEqualTo(404);
+        }
+        assertThat(api.send(api.request("/api/datasets/x%3Fy/input").PUT(HttpRequest.BodyPublishers.ofString(
+                Bookmarks.MIXED)).build()).statusCode()).isEqualTo(404);
+        assertThat(api.get("/api/datasets/x").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void a_garbled_cursor_is_a_400_page_and_a_400_problem_not_a_server_error() {
         ApiClient api = new ApiClient(SERVER.baseUri());
 

@@ -178,6 +178,7 @@ class UploadErrorsTest {
     void a_bad_limit_or_cursor_is_400() {
         assertProblem(api.get("/api/datasets?limit=0"), 400, "limit");
         assertProblem(api.get("/api/datasets?limit=many"), 400, "limit");
+        assertProblem(api.get("/api/datasets?limit=%2B5"), 400, "limit");
         assertProblem(api.get("/api/datasets?cursor=!!"), 400, "cursor");
     }
 
