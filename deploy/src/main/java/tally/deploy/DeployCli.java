@@ -21,7 +21,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 @Command(name = "tally-deploy", mixinStandardHelpOptions = true, version = "tally-deploy 0.1",
         description = "Publish Tally releases to S3 and roll them out to EC2 with health gates.",
         subcommands = {PublishCommand.class, ReleaseCommand.class, RollbackCommand.class, StatusCommand.class,
-                HistoryCommand.class, TeardownCommand.class, PlanCommand.class, SmokeCommand.class})
+                HistoryCommand.class, TeardownCommand.class, PlanCommand.class, SmokeCommand.class, EmrCommand.class})
 public final class DeployCli {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -62,8 +62,10 @@ public final class DeployCli {
         CommandLine cli = new CommandLine(new DeployCli());
         cli.registerConverter(Duration.class, DeployCli::parseDuration);
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            // "emr run", not "run": the command's name under tally-deploy.
+            String name = line.getCommandSpec().qualifiedName().substring(line.getCommandSpec().root().name().length()).strip();
             DeployException failure = e instanceof DeployException d ? d
-                    : e instanceof SdkException s ? AwsErrors.describe(line.getCommandName(), s) : null;
+                    : e instanceof SdkException s ? AwsErrors.describe(name, s) : null;
             DeployCli root = line.getParent() == null ? line.getCommand() : rootOf(line).getCommand();
             if (failure == null) {
                 line.getErr().println("tally-deploy: unexpected error");
@@ -74,7 +76,7 @@ public final class DeployCli {
                 line.getOut().println(root.toJson(java.util.Map.of("outcome", "failed", "error", failure.getMessage())));
                 line.getOut().flush();
             }
-            line.getErr().println("tally-deploy " + line.getCommandName() + ": " + failure.getMessage());
+            line.getErr().println("tally-deploy " + name + ": " + failure.getMessage());
             line.getErr().flush();
             return failure.exitCode();
         });
