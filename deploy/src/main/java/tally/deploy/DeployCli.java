@@ -15,11 +15,11 @@ import picocli.CommandLine.Spec;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * {@code tally-deploy}: publish the service jar to S3 and release it to EC2 environments. Global options
- * also read environment variables, so a pipeline can set them once.
+ * {@code tally-deploy}: publish the service jar to S3 and release it to EC2 environments; publish the Spark
+ * job and run it on EMR. Global options also read environment variables, so a pipeline can set them once.
  */
 @Command(name = "tally-deploy", mixinStandardHelpOptions = true, version = "tally-deploy 0.1",
-        description = "Publish Tally releases to S3 and roll them out to EC2 with health gates.",
+        description = "Publish Tally releases to S3 and roll them out to EC2 with health gates; run the Spark job on EMR.",
         subcommands = {PublishCommand.class, ReleaseCommand.class, RollbackCommand.class, StatusCommand.class,
                 HistoryCommand.class, TeardownCommand.class, PlanCommand.class, SmokeCommand.class, EmrCommand.class})
 public final class DeployCli {
@@ -31,7 +31,7 @@ public final class DeployCli {
     String region;
 
     @Option(names = "--endpoint-url", defaultValue = "${env:TALLY_DEPLOY_ENDPOINT_URL}",
-            description = "Send EC2 and S3 calls here, e.g. a moto_server (env TALLY_DEPLOY_ENDPOINT_URL)")
+            description = "Send EC2, S3, IAM and EMR calls here, e.g. a moto_server (env TALLY_DEPLOY_ENDPOINT_URL)")
     String endpointUrl;
 
     @Option(names = "--bucket", defaultValue = "${env:TALLY_DEPLOY_BUCKET}",
