@@ -42,8 +42,8 @@ public final class DeployCli {
     boolean json;
 
     @Option(names = "--rehearsal-dir", defaultValue = "${env:TALLY_DEPLOY_REHEARSAL_DIR}",
-            description = "Rehearse: run launched instances on this machine, sandboxed under this directory"
-                    + " (env TALLY_DEPLOY_REHEARSAL_DIR)")
+            description = "Rehearse: run launched instances and submitted EMR steps on this machine, sandboxed under"
+                    + " this directory (env TALLY_DEPLOY_REHEARSAL_DIR)")
     Path rehearsalDir;
 
     @Option(names = "--max-attempts", defaultValue = "${env:TALLY_DEPLOY_MAX_ATTEMPTS:-5}",

@@ -1,5 +1,6 @@
 package tally.deploy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +67,10 @@ final class EmrRunCommand implements Callable<Integer> {
     @Option(names = "--poll-interval", defaultValue = "30s", description = "Pause between DescribeStep calls (default ${DEFAULT-VALUE})")
     Duration pollInterval;
 
+    @Option(names = "--spark-local", defaultValue = "${env:TALLY_SPARK_LOCAL:-spark/bin/tally-spark-local}",
+            description = "Rehearsal only: the launcher that runs the step here (env TALLY_SPARK_LOCAL; default ${DEFAULT-VALUE})")
+    Path sparkLocal;
+
     @Mixin
     ClusterOptions cluster;
 
@@ -83,7 +88,8 @@ final class EmrRunCommand implements Callable<Integer> {
             ReleaseManifest manifest = AwsErrors.during("read the manifest of " + version, () -> jobs.require(version));
             SparkSubmit submit = new SparkSubmit(SparkSubmit.STATS_JOB, conf, jobs.jarUri(version), jobArgs());
             EmrSteps steps = new EmrSteps(aws.emr());
-            StepHost host = steps;
+            StepHost host = cli.rehearsalDir == null ? steps
+                    : new RehearsalStepHost(cli.rehearsalDir.toAbsolutePath(), steps, aws.s3(), cli.mapper, sparkLocal, waitTimeout, progress);
             EmrSteps.Submitted step = submit(steps, submit, cli.bucket(), progress);
             host.submitted(step.clusterId(), step.stepId());
             String logs = steps.logLocation(step.clusterId(), step.stepId()).orElse(null);
