@@ -8,6 +8,8 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.Ec2ClientBuilder;
+import software.amazon.awssdk.services.emr.EmrClient;
+import software.amazon.awssdk.services.emr.EmrClientBuilder;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.IamClientBuilder;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -25,6 +27,7 @@ public final class AwsClients implements AutoCloseable {
     private final S3Client s3;
     private final S3Presigner presigner;
     private final IamClient iam;
+    private final EmrClient emr;
 
     public AwsClients(String region, URI endpoint, int maxAttempts) {
         ClientOverrideConfiguration overrides = ClientOverrideConfiguration.builder()
@@ -33,17 +36,20 @@ public final class AwsClients implements AutoCloseable {
                 .build();
         Ec2ClientBuilder ec2Builder = Ec2Client.builder().region(Region.of(region)).overrideConfiguration(overrides);
         S3ClientBuilder s3Builder = S3Client.builder().region(Region.of(region)).overrideConfiguration(overrides);
+        EmrClientBuilder emrBuilder = EmrClient.builder().region(Region.of(region)).overrideConfiguration(overrides);
         S3Presigner.Builder presignerBuilder = S3Presigner.builder().region(Region.of(region));
         if (endpoint != null) {
             // An emulator on loopback has no virtual-host buckets: path-style addressing is required.
             S3Configuration pathStyle = S3Configuration.builder().pathStyleAccessEnabled(true).build();
             ec2Builder.endpointOverride(endpoint);
+            emrBuilder.endpointOverride(endpoint);
             s3Builder.endpointOverride(endpoint).serviceConfiguration(pathStyle)
                     .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED);
             presignerBuilder.endpointOverride(endpoint).serviceConfiguration(pathStyle);
         }
         this.ec2 = ec2Builder.build();
         this.s3 = s3Builder.build();
+        this.emr = emrBuilder.build();
         this.presigner = presignerBuilder.build();
         // IAM is global: one endpoint, signed for the global region, whatever region the rest uses.
         IamClientBuilder iamBuilder = IamClient.builder().region(Region.AWS_GLOBAL).overrideConfiguration(overrides);
@@ -69,11 +75,16 @@ public final class AwsClients implements AutoCloseable {
         return iam;
     }
 
+    public EmrClient emr() {
+        return emr;
+    }
+
     @Override
     public void close() {
         ec2.close();
         s3.close();
         presigner.close();
         iam.close();
+        emr.close();
     }
 }

@@ -15,13 +15,13 @@ import picocli.CommandLine.Spec;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * {@code tally-deploy}: publish the service jar to S3 and release it to EC2 environments. Global options
- * also read environment variables, so a pipeline can set them once.
+ * {@code tally-deploy}: publish the service jar to S3 and release it to EC2 environments; publish the Spark
+ * job and run it on EMR. Global options also read environment variables, so a pipeline can set them once.
  */
 @Command(name = "tally-deploy", mixinStandardHelpOptions = true, version = "tally-deploy 0.1",
-        description = "Publish Tally releases to S3 and roll them out to EC2 with health gates.",
+        description = "Publish Tally releases to S3 and roll them out to EC2 with health gates; run the Spark job on EMR.",
         subcommands = {PublishCommand.class, ReleaseCommand.class, RollbackCommand.class, StatusCommand.class,
-                HistoryCommand.class, TeardownCommand.class, PlanCommand.class, SmokeCommand.class})
+                HistoryCommand.class, TeardownCommand.class, PlanCommand.class, SmokeCommand.class, EmrCommand.class})
 public final class DeployCli {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -31,7 +31,7 @@ public final class DeployCli {
     String region;
 
     @Option(names = "--endpoint-url", defaultValue = "${env:TALLY_DEPLOY_ENDPOINT_URL}",
-            description = "Send EC2 and S3 calls here, e.g. a moto_server (env TALLY_DEPLOY_ENDPOINT_URL)")
+            description = "Send EC2, S3, IAM and EMR calls here, e.g. a moto_server (env TALLY_DEPLOY_ENDPOINT_URL)")
     String endpointUrl;
 
     @Option(names = "--bucket", defaultValue = "${env:TALLY_DEPLOY_BUCKET}",
@@ -42,8 +42,8 @@ public final class DeployCli {
     boolean json;
 
     @Option(names = "--rehearsal-dir", defaultValue = "${env:TALLY_DEPLOY_REHEARSAL_DIR}",
-            description = "Rehearse: run launched instances on this machine, sandboxed under this directory"
-                    + " (env TALLY_DEPLOY_REHEARSAL_DIR)")
+            description = "Rehearse: run launched instances and submitted EMR steps on this machine, sandboxed under"
+                    + " this directory (env TALLY_DEPLOY_REHEARSAL_DIR)")
     Path rehearsalDir;
 
     @Option(names = "--max-attempts", defaultValue = "${env:TALLY_DEPLOY_MAX_ATTEMPTS:-5}",
@@ -62,8 +62,10 @@ public final class DeployCli {
         CommandLine cli = new CommandLine(new DeployCli());
         cli.registerConverter(Duration.class, DeployCli::parseDuration);
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
+            // "emr run", not "run": the command's name under tally-deploy.
+            String name = line.getCommandSpec().qualifiedName().substring(line.getCommandSpec().root().name().length()).strip();
             DeployException failure = e instanceof DeployException d ? d
-                    : e instanceof SdkException s ? AwsErrors.describe(line.getCommandName(), s) : null;
+                    : e instanceof SdkException s ? AwsErrors.describe(name, s) : null;
             DeployCli root = line.getParent() == null ? line.getCommand() : rootOf(line).getCommand();
             if (failure == null) {
                 line.getErr().println("tally-deploy: unexpected error");
@@ -74,7 +76,7 @@ public final class DeployCli {
                 line.getOut().println(root.toJson(java.util.Map.of("outcome", "failed", "error", failure.getMessage())));
                 line.getOut().flush();
             }
-            line.getErr().println("tally-deploy " + line.getCommandName() + ": " + failure.getMessage());
+            line.getErr().println("tally-deploy " + name + ": " + failure.getMessage());
             line.getErr().flush();
             return failure.exitCode();
         });

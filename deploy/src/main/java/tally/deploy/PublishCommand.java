@@ -19,9 +19,14 @@ final class PublishCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return publish(cli, ReleaseStore.Artifact.SERVICE, version, jar);
+    }
+
+    /** Publishes {@code jar} as {@code artifact} of release {@code version} and prints what it did. */
+    static int publish(DeployCli cli, ReleaseStore.Artifact artifact, String version, Path jar) {
         Progress progress = cli.progress();
         try (AwsClients aws = cli.clients()) {
-            ReleaseStore store = new ReleaseStore(aws.s3(), aws.presigner(), cli.bucket(), cli.mapper);
+            ReleaseStore store = new ReleaseStore(aws.s3(), aws.presigner(), cli.bucket(), cli.mapper, artifact);
             ReleaseStore.Published published = progress.step("publish " + version + " from " + jar,
                     () -> AwsErrors.during("publish " + version, () -> store.publish(version, jar)));
             ReleaseManifest m = published.manifest();

@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Published releases in S3: {@code releases/V/tally.jar} plus {@code releases/V/manifest.json}
- * (version, sha256, size, time). A version, once published, is immutable.
+ * (version, sha256, size, time), and beside them the Spark job, {@code releases/V/tally-spark.jar} with
+ * {@code releases/V/tally-spark.manifest.json}. A version of each jar, once published, is immutable.
  */
 public final class ReleaseStore {
     private static final Pattern VERSION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
@@ -31,12 +32,49 @@ public final class ReleaseStore {
     private final S3Presigner presigner;
     private final String bucket;
     private final ObjectMapper json;
+    private final Artifact artifact;
 
+    /** Which jar of a release a store publishes and reads: each has its own manifest. */
+    public enum Artifact {
+        /** The service, which instances run. */
+        SERVICE("tally.jar", "manifest.json", "mvn -pl service -am package -DskipTests",
+                "tally-deploy publish --version %s --jar service/target/tally.jar"),
+        /** The Spark job, which EMR steps run. */
+        SPARK_JOB("tally-spark.jar", "tally-spark.manifest.json", "mvn -pl spark -am package -DskipTests",
+                "tally-deploy emr publish --version %s --jar spark/target/tally-spark.jar");
+
+        private final String jarName;
+        private final String manifestName;
+        private final String build;
+        private final String publish;
+
+        Artifact(String jarName, String manifestName, String build, String publish) {
+            this.jarName = jarName;
+            this.manifestName = manifestName;
+            this.build = build;
+            this.publish = publish;
+        }
+
+        public String jarKey(String version) {
+            return "releases/" + version + "/" + jarName;
+        }
+
+        public String manifestKey(String version) {
+            return "releases/" + version + "/" + manifestName;
+        }
+    }
+
+    /** The service's store. */
     public ReleaseStore(S3Client s3, S3Presigner presigner, String bucket, ObjectMapper json) {
+        this(s3, presigner, bucket, json, Artifact.SERVICE);
+    }
+
+    public ReleaseStore(S3Client s3, S3Presigner presigner, String bucket, ObjectMapper json, Artifact artifact) {
         this.s3 = s3;
         this.presigner = presigner;
         this.bucket = bucket;
         this.json = json;
+        this.artifact = artifact;
     }
 
     /** What {@code publish} did: uploaded, or found the same bytes already there. */
@@ -53,7 +91,7 @@ public final class ReleaseStore {
     public Published publish(String version, Path jar) {
         checkVersion(version);
         if (!Files.isRegularFile(jar)) {
-            throw new DeployException("no jar at " + jar + " (build it with: mvn -pl service -am package -DskipTests)");
+            throw new DeployException("no jar at " + jar + " (build it with: " + artifact.build + ")");
         }
         embeddedVersion(jar).filter(reported -> !reported.equals(version)).ifPresent(reported -> {
             throw new DeployException(jar + " reports version " + reported + " on /version, not " + version
@@ -71,18 +109,18 @@ public final class ReleaseStore {
         }
         ensureBucket();
         long size = size(jar);
-        s3.putObject(b -> b.bucket(bucket).key(jarKey(version)).contentType("application/java-archive")
+        s3.putObject(b -> b.bucket(bucket).key(artifact.jarKey(version)).contentType("application/java-archive")
                 .checksumSHA256(base64(sha256)).metadata(java.util.Map.of("sha256", sha256)), RequestBody.fromFile(jar));
-        ReleaseManifest manifest = new ReleaseManifest(version, sha256, size, jarKey(version), Instant.now().toString());
+        ReleaseManifest manifest = new ReleaseManifest(version, sha256, size, artifact.jarKey(version), Instant.now().toString());
         // If-None-Match: a concurrent publish of the same version cannot replace this manifest.
-        s3.putObject(b -> b.bucket(bucket).key(manifestKey(version)).contentType("application/json").ifNoneMatch("*"),
+        s3.putObject(b -> b.bucket(bucket).key(artifact.manifestKey(version)).contentType("application/json").ifNoneMatch("*"),
                 RequestBody.fromBytes(toJson(manifest)));
         return new Published(manifest, true);
     }
 
     public Optional<ReleaseManifest> manifest(String version) {
         try {
-            byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(manifestKey(version))).asByteArray();
+            byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(artifact.manifestKey(version))).asByteArray();
             return Optional.of(json.readValue(bytes, ReleaseManifest.class));
         } catch (NoSuchKeyException | NoSuchBucketException e) {
             return Optional.empty();
@@ -93,27 +131,31 @@ public final class ReleaseStore {
 
     public ReleaseManifest require(String version) {
         checkVersion(version);
-        return manifest(version).orElseThrow(() -> new DeployException("version " + version
-                + " is not published in s3://" + bucket + "/releases/ (run: tally-deploy publish --version "
-                + version + " --jar service/target/tally.jar)"));
+        return manifest(version).orElseThrow(() -> new DeployException("version " + version + " is not published in s3://"
+                + bucket + "/releases/ (no " + artifact.manifestKey(version) + "; run: " + artifact.publish.formatted(version) + ")"));
     }
 
     /** A GET URL an instance can fetch the jar with, without AWS credentials of its own. */
     public String presignedJarUrl(String version, Duration validFor) {
         return presigner.presignGetObject(p -> p.signatureDuration(validFor)
-                .getObjectRequest(g -> g.bucket(bucket).key(jarKey(version)))).url().toString();
+                .getObjectRequest(g -> g.bucket(bucket).key(artifact.jarKey(version)))).url().toString();
     }
 
     public String bucket() {
         return bucket;
     }
 
+    /** Where a version's jar is, as spark-submit and the AWS CLI name it. */
+    public String jarUri(String version) {
+        return "s3://" + bucket + "/" + artifact.jarKey(version);
+    }
+
     static String jarKey(String version) {
-        return "releases/" + version + "/tally.jar";
+        return Artifact.SERVICE.jarKey(version);
     }
 
     static String manifestKey(String version) {
-        return "releases/" + version + "/manifest.json";
+        return Artifact.SERVICE.manifestKey(version);
     }
 
     /** The version a Tally jar serves on /version ({@code tally-version.properties}), if it is one. */

@@ -23,6 +23,7 @@ final class Cli {
     private final String bucket;
     private final Path rehearsalDir;
 
+    /** @param rehearsalDir null: no rehearsal, the emulator alone (EMR steps are then recorded, never run) */
     Cli(MotoServer.Endpoint moto, String bucket, Path rehearsalDir) {
         this.moto = moto;
         this.bucket = bucket;
@@ -31,7 +32,10 @@ final class Cli {
 
     Run run(String... args) {
         List<String> full = new ArrayList<>(List.of("--endpoint-url", moto.uri().toString(), "--bucket", bucket,
-                "--rehearsal-dir", rehearsalDir.toString(), "--max-attempts", "2"));
+                "--max-attempts", "2"));
+        if (rehearsalDir != null) {
+            full.addAll(List.of("--rehearsal-dir", rehearsalDir.toString()));
+        }
         full.addAll(List.of(args));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
