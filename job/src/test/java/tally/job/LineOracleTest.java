@@ -217,6 +217,9 @@ class LineOracleTest {
         if (utf8.decode(ByteBuffer.wrap(line), text, true).isError() || utf8.flush(text).isError()) {
             return Verdict.INVALID_JSON;
         }
+        if (!unicodeEscapesAreHex(text.array(), text.position())) {
+            return Verdict.INVALID_JSON;
+        }
         // Jackson reads the decoded chars, not the bytes: its byte parser skips a leading UTF-8 BOM (not JSON
         // white space) and accepts a NUL byte ending the input right after a root-level integer ("1\0").
         try (JsonParser json = JSON.createParser(text.array(), 0, text.position())) {
@@ -246,6 +249,33 @@ class LineOracleTest {
         } catch (IOException e) { // Jackson's parse errors, and StreamConstraintsException for the nesting limit
             return Verdict.INVALID_JSON;
         }
+    }
+
+    /**
+     * Whether every {@code \\u} escape inside a string has four ASCII hex digits (RFC 8259). Jackson's char
+     * parser takes only the low byte of each digit, so it read {@code "\\u000\u0663"} (an Arabic-Indic three)
+     * as {@code \\u0003}: found by fuzzing the parser against this oracle, which the parser had right.
+     */
+    private static boolean unicodeEscapesAreHex(char[] text, int length) {
+        boolean inString = false;
+        for (int i = 0; i < length; i++) {
+            char c = text[i];
+            if (!inString) {
+                inString = c == '"';
+            } else if (c == '"') {
+                inString = false;
+            } else if (c == '\\' && i + 1 < length) {
+                if (text[i + 1] == 'u') {
+                    for (int k = i + 2; k < i + 6; k++) {
+                        if (k >= length || Character.digit(text[k], 16) < 0 || text[k] > 'f') {
+                            return false;
+                        }
+                    }
+                }
+                i++;
+            }
+        }
+        return true;
     }
 
     /** ALLOW_NON_NUMERIC_NUMBERS also reads {@code +Infinity}, {@code +INF} and {@code -INF}; the spec does not. */

@@ -109,6 +109,17 @@ class LineRulesTest {
     }
 
     @Test
+    void a_unicode_escape_needs_four_ascii_hex_digits() {
+        // U+0663 is a digit, but not a hex digit of JSON's: found by fuzzing (where the reference parser was wrong).
+        JobRun run = run("{" + UPDATED + ", " + TAGS + ", \"id\": \"\\u000\u0663\"}\n"
+                + "{" + UPDATED + ", " + TAGS + ", \"id\": \"\\u00e9\"}\n");
+
+        assertThat(run.counters().skippedByReason().invalidJson()).isEqualTo(1);
+        assertThat(run.counters().kept()).isEqualTo(1);
+        assertThat(run.rowsText()).startsWith("\u00e9\t");
+    }
+
+    @Test
     void invalid_utf8_outside_strings_is_invalid_json() {
         String open = record(UPDATED, TAGS, ID);
         JobRun run = runBytes(open.substring(0, open.length() - 1) + ", \"x\": ", bytes("C3 A9"), "}");
