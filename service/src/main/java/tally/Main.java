@@ -24,7 +24,6 @@ import tally.cli.CommandArgs.Option;
 import tally.cli.CommandArgs.UsageException;
 import tally.http.Json;
 import tally.load.LoadCommand;
-import tally.server.JitWarmUp;
 import tally.server.ServerConfig;
 import tally.server.TallyServer;
 
@@ -71,10 +70,6 @@ public final class Main {
     static final Option S3_ENDPOINT = Option.value("--s3-endpoint", "URL",
             "An S3-compatible endpoint for --store (an emulator such as moto); AWS itself without it")
             .withEnv("TALLY_S3_ENDPOINT");
-    static final Option WARM_UP_BYTES = Option.value("--warm-up-bytes", "BYTES",
-            "Generated records run through the upload's code at start-up, so the first upload finds it compiled; "
-                    + "0 for none").withEnv("TALLY_WARM_UP_BYTES").withDefault(ServerConfig.DEFAULT_WARM_UP_BYTES);
-
     static final Option TOKEN_FILE = Option.value("--token-file", "FILE",
             "Tokens allowed to write (one a line, NAME: TOKEN or NAME: sha256:HEX; see the README), re-read when it"
             + " changes; without it anyone who reaches the server may upload and delete").withEnv("TALLY_TOKEN_FILE");
@@ -111,7 +106,6 @@ public final class Main {
             new ServerOption(REQUEST_HEAD_TIMEOUT,
                     (config, cli) -> config.requestHeadTimeout(Duration.ofSeconds(cli.longValue(REQUEST_HEAD_TIMEOUT)))),
             new ServerOption(ALLOWED_HOSTS, (config, cli) -> config.allowedHosts(names(cli.string(ALLOWED_HOSTS)))),
-            new ServerOption(WARM_UP_BYTES, (config, cli) -> config.warmUpBytes(cli.bytes(WARM_UP_BYTES))),
             new ServerOption(STORE, (config, cli) -> config.store(cli.string(STORE))),
             new ServerOption(S3_ENDPOINT, (config, cli) -> config.s3Endpoint(cli.uri(S3_ENDPOINT))),
             new ServerOption(TOKEN_FILE, (config, cli) -> config.tokenFile(cli.path(TOKEN_FILE))),
@@ -218,7 +212,6 @@ public final class Main {
 
     private static int serve(ServerConfig config) {
         warmUpServerStart();
-        JitWarmUp.start(config.warmUpBytes());
         // Looked up here rather than in a static field: stats and generate never need java.util.logging.
         Logger log = Logger.getLogger(Main.class.getName());
         TallyServer server;

@@ -105,13 +105,10 @@ class MainTest {
 
     @Test
     void byte_sizes_take_the_suffixes_generate_takes() throws UsageException {
-        ServerConfig config = config(Map.of(), "--max-upload-bytes", "10M", "--min-free-bytes", "1G",
-                "--warm-up-bytes", "0");
+        ServerConfig config = config(Map.of(), "--max-upload-bytes", "10M", "--min-free-bytes", "1G");
 
         assertThat(config.maxUploadBytes()).isEqualTo(10L << 20);
         assertThat(config.minFreeBytes()).isEqualTo(1L << 30);
-        assertThat(config.warmUpBytes()).isZero();
-        assertThat(config(Map.of()).warmUpBytes()).isEqualTo(32L << 20);
     }
 
     @Test

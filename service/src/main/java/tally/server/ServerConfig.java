@@ -29,7 +29,6 @@ import tally.store.S3StoreSettings;
  *     when bound to a loopback address, else any; {@code *} for any
  * @param requestHeadTimeout a request's head (line and headers) must arrive within this; an idle
  *     keep-alive connection is closed after {@code uploadIdleTimeout}
- * @param warmUpBytes records run through the upload's code in the background at start-up (see {@link JitWarmUp}); 0 for none
  * @param store the shared S3 store ({@code s3://BUCKET/PREFIX}); null keeps datasets under {@code dataDir}
  * @param s3Endpoint an S3-compatible endpoint for the store (an emulator); null for AWS
  * @param storeHeartbeat how often the S3 store renews the claims of uploads in flight (see {@link S3StoreSettings})
@@ -56,7 +55,6 @@ public record ServerConfig(
         long uploadMinBytesPerSecond,
         Duration requestHeadTimeout,
         Set<String> allowedHosts,
-        long warmUpBytes,
         S3Location store,
         URI s3Endpoint,
         Duration storeHeartbeat,
@@ -77,8 +75,6 @@ public record ServerConfig(
     /** A thousandth of a slow home line's upstream: only a client that is stalling falls below it. */
     public static final long DEFAULT_UPLOAD_MIN_BYTES_PER_SECOND = 1024;
     public static final int DEFAULT_REQUEST_HEAD_SECONDS = 20;
-    /** Enough records for the JIT to compile the parser's loops before the first upload; a few hundred ms of CPU. */
-    public static final long DEFAULT_WARM_UP_BYTES = 32L << 20;
 
     public ServerConfig {
         if (port < 0 || port > 65535) {
@@ -176,7 +172,7 @@ public record ServerConfig(
                 .progressLimits(maxProgressWatchers, progressWaitLimit).minFreeBytes(minFreeBytes)
                 .maxUploadsPerClient(maxUploadsPerClient).uploadIdleTimeout(uploadIdleTimeout)
                 .uploadMinBytesPerSecond(uploadMinBytesPerSecond).requestHeadTimeout(requestHeadTimeout)
-                .allowedHosts(allowedHosts).warmUpBytes(warmUpBytes)
+                .allowedHosts(allowedHosts)
                 .store(store == null ? null : store.toString()).s3Endpoint(s3Endpoint)
                 .storeTimings(storeHeartbeat, storeSweepGrace).tokenFile(tokenFile).readAccess(readAccess)
                 .tls(tlsCert, tlsKey);
@@ -204,7 +200,6 @@ public record ServerConfig(
         private long uploadMinBytesPerSecond = DEFAULT_UPLOAD_MIN_BYTES_PER_SECOND;
         private Duration requestHeadTimeout = Duration.ofSeconds(DEFAULT_REQUEST_HEAD_SECONDS);
         private Set<String> allowedHosts = Set.of();
-        private long warmUpBytes = DEFAULT_WARM_UP_BYTES;
         private String store;
         private URI s3Endpoint;
         private Duration storeHeartbeat = S3StoreSettings.DEFAULT_HEARTBEAT;
@@ -288,11 +283,6 @@ public record ServerConfig(
             return this;
         }
 
-        public Builder warmUpBytes(long value) {
-            warmUpBytes = value;
-            return this;
-        }
-
         /** {@code s3://BUCKET/PREFIX}, or null or empty for the file store under the data dir. */
         public Builder store(String location) {
             store = location;
@@ -341,7 +331,7 @@ public record ServerConfig(
             S3Location location = store == null || store.isEmpty() ? null : S3Location.parse(store);
             return new ServerConfig(host, port, dataDir, maxUploadBytes, maxConcurrentUploads, allowedOrigins,
                     drainTimeout, maxProgressWatchers, progressWaitLimit, minFreeBytes, maxUploadsPerClient,
-                    uploadIdleTimeout, uploadMinBytesPerSecond, requestHeadTimeout, allowedHosts, warmUpBytes, location, s3Endpoint,
+                    uploadIdleTimeout, uploadMinBytesPerSecond, requestHeadTimeout, allowedHosts, location, s3Endpoint,
                     storeHeartbeat, storeSweepGrace, tokenFile, readAccess, tlsCert, tlsKey);
         }
     }

@@ -75,15 +75,17 @@ class LauncherTest {
     }
 
     @Test
-    void the_server_returns_idle_heap_and_uses_the_archive_when_there_is_one() throws Exception {
+    void the_server_runs_c1_only_returns_idle_heap_and_uses_the_archive_when_there_is_one() throws Exception {
         assertThat(dryRun(Map.of(), "--port", "0")).containsOnlyOnce("-XX:G1PeriodicGCInterval=60000")
-                .noneMatch(o -> o.startsWith("-XX:") && !o.startsWith("-XX:G1PeriodicGCInterval"))
+                .containsOnlyOnce("-XX:TieredStopAtLevel=1").doesNotContain("-XX:+UseParallelGC")
                 .endsWith("-jar", jar.toString(), "--port", "0");
+        assertThat(dryRun(Map.of("TALLY_JAVA_OPTS", "-XX:TieredStopAtLevel=4"), "--port", "0"))
+                .doesNotContain("-XX:TieredStopAtLevel=1").contains("-XX:TieredStopAtLevel=4");
         assertThat(dryRun(Map.of(), "generate", "--size", "1M")).noneMatch(o -> o.startsWith("-XX:"));
 
         Files.writeString(release.resolve("lib/tally.jsa"), "an archive");
         assertThat(dryRun(Map.of(), "--port", "0")).contains("-XX:SharedArchiveFile=" + release.resolve("lib/tally.jsa"))
-                .doesNotContain("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC");
+                .doesNotContain("-XX:+UseParallelGC");
     }
 
     @Test
