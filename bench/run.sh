@@ -290,6 +290,7 @@ for run in $(seq 1 "$runs"); do
   ratio duckdb_over_upload duckdb_rows_s upload_s "$run"
   ratio duckdb_over_upload_cold duckdb_rows_s upload_cold_s "$run"
   ratio duckdb_over_upload_second duckdb_rows_s upload_second_s "$run"
+  ratio upload_cold_over_warm upload_cold_s upload_s "$run"
   ratio duckdb_over_aggregates duckdb_rows_s duckdb_aggregates_s "$run"
   ratio duckdb_over_jq duckdb_rows_s jq_s "$run"
   note "run $run: load average $(cut -d' ' -f1-3 /proc/loadavg) at its end"
