@@ -16,6 +16,7 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.quicktheories.QuickTheory;
 
 /**
  * A property-based run of the API against a server on loopback: requests generated from openapi.json
@@ -34,6 +35,8 @@ class ApiPropertiesTest {
     static final int CAP = 64 * 1024;
     /** The run's budget: a share of the async stage that finds the server's slips in practice. */
     static final long BUDGET_SECONDS = 25;
+    /** The sequence CI runs (see the test). */
+    private static final long SEED = 20_261_206L;
     /** Every request here is small: one unanswered for this long is a hang, not a slow machine. */
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(15);
     private static final Set<String> UNSAFE = Set.of("POST", "PUT", "DELETE", "PATCH");
@@ -55,7 +58,10 @@ class ApiPropertiesTest {
         AtomicInteger sent = new AtomicInteger();
         Set<Integer> statuses = new TreeSet<>();
 
-        qt().withExamples(100_000).withTestingTime(BUDGET_SECONDS, TimeUnit.SECONDS).withShrinkCycles(20)
+        // A fixed seed, so that CI explores the same sequence every time (a slower machine a shorter prefix of
+        // it) and cannot fail on a request no run here has seen; -DQT_SEED explores elsewhere.
+        QuickTheory theory = System.getProperty("QT_SEED") == null ? qt().withFixedSeed(SEED) : qt();
+        theory.withExamples(100_000).withTestingTime(BUDGET_SECONDS, TimeUnit.SECONDS).withShrinkCycles(20)
                 .forAll(calls.calls())
                 .checkAssert(call -> {
                     sent.incrementAndGet();
