@@ -160,7 +160,7 @@ stage_quality() {
   jenkins/line-count.sh
 }
 
-# Coverage-guided fuzzing (Jazzer), each target for TALLY_FUZZ_SECONDS (default 20): the line parser against
+# Coverage-guided fuzzing (Jazzer), each target for TALLY_FUZZ_SECONDS (default 10): the line parser against
 # its oracle, the multipart and gzip body stages. Jazzer fuzzes one target per JVM, so one Maven run each;
 # a finding fails the stage and is written to target's module dir as crash-*: add it under
 # src/test/resources/.../<Class>Inputs/<method>/ and it is replayed from then on.
@@ -175,9 +175,9 @@ stage_fuzz() {
   for target in "${FUZZ_TARGETS[@]}"; do
     module=${target%%:*}
     test=${target#*:}
-    log "fuzzing $test for ${TALLY_FUZZ_SECONDS:-20}s"
+    log "fuzzing $test for ${TALLY_FUZZ_SECONDS:-10}s"
     JAZZER_FUZZ=1 "${MVN[@]}" -pl "$module" -Dtally.groups=fuzz -Dtest="$test" \
-      -Djazzer.instrument='tally.**,io.undertow.util.**' -Djazzer.max_duration="${TALLY_FUZZ_SECONDS:-20}s" \
+      -Djazzer.instrument='tally.**,io.undertow.util.**' -Djazzer.max_duration="${TALLY_FUZZ_SECONDS:-10}s" \
       surefire:test
   done
 }
