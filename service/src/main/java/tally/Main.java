@@ -70,9 +70,9 @@ public final class Main {
     static final Option S3_ENDPOINT = Option.value("--s3-endpoint", "URL",
             "An S3-compatible endpoint for --store (an emulator such as moto); AWS itself without it")
             .withEnv("TALLY_S3_ENDPOINT");
-    static final Option TOKEN_FILE = Option.value("--token-file", "FILE",
+    static final Option TOKEN_FILE = Option.value("--token-file", "FILE|s3://BUCKET/KEY",
             "Tokens allowed to write (one a line, NAME: TOKEN or NAME: sha256:HEX; see the README), re-read when it"
-            + " changes; without it anyone who reaches the server may upload and delete").withEnv("TALLY_TOKEN_FILE");
+            + " changes (an S3 object every 5 s); without it anyone who reaches the server may upload and delete").withEnv("TALLY_TOKEN_FILE");
     static final Option READ_ACCESS = Option.value("--read-access", "public|token",
             "Whether reading datasets needs a token too; probes, /version and the sign-in page stay open")
             .withEnv("TALLY_READ_ACCESS").withDefault("public");
@@ -108,7 +108,7 @@ public final class Main {
             new ServerOption(ALLOWED_HOSTS, (config, cli) -> config.allowedHosts(names(cli.string(ALLOWED_HOSTS)))),
             new ServerOption(STORE, (config, cli) -> config.store(cli.string(STORE))),
             new ServerOption(S3_ENDPOINT, (config, cli) -> config.s3Endpoint(cli.uri(S3_ENDPOINT))),
-            new ServerOption(TOKEN_FILE, (config, cli) -> config.tokenFile(cli.path(TOKEN_FILE))),
+            new ServerOption(TOKEN_FILE, (config, cli) -> config.tokenFile(cli.string(TOKEN_FILE))),
             new ServerOption(READ_ACCESS, (config, cli) -> config.readAccess(readAccess(cli.string(READ_ACCESS)))),
             new ServerOption(TLS_CERT, (config, cli) -> config.tlsCert(cli.path(TLS_CERT))),
             new ServerOption(TLS_KEY, (config, cli) -> config.tlsKey(cli.path(TLS_KEY))));

@@ -1,88 +1,112 @@
 package tally.auth;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The tokens of {@code --token-file}, read at start and again whenever the file changes
- * ({@link #reloadIfChanged}, which the server calls every second): adding or revoking a token needs no
- * restart. A file that cannot be read or parsed on a reload leaves the previous tokens in force and is
- * logged (an editor's half-written file must neither lock everyone out nor let anyone in); at start it
- * stops the server. Tokens are never logged, only names and line numbers.
+ * The tokens of {@code --token-file}, read at start and again whenever the list changes
+ * ({@link #reloadIfChanged}, which the server calls every {@link TokenSource#pollEvery()}): adding or
+ * revoking a token needs no restart. A list that cannot be read or parsed on a reload leaves the previous
+ * tokens in force and is logged (an editor's half-written file must neither lock everyone out nor let
+ * anyone in); at start it stops the server, unless the source allows starting unread, in which case no
+ * token is accepted until a read succeeds. Tokens are never logged, only names and line numbers.
  */
 public final class Tokens {
     private static final Logger LOG = Logger.getLogger(Tokens.class.getName());
 
-    private final Path file;
+    private final TokenSource source;
     private volatile List<TokenFile.Entry> entries;
     private volatile Object version;
+    /** Why no list has been read yet; null once one has. */
+    private volatile String unread;
 
-    private Tokens(Path file, List<TokenFile.Entry> entries, Object version) {
-        this.file = file;
+    private Tokens(TokenSource source, List<TokenFile.Entry> entries) {
+        this.source = source;
         this.entries = entries;
-        this.version = version;
     }
 
-    /** Reads {@code file}; throws if it is missing or has a bad line. */
-    public static Tokens load(Path file) throws IOException {
-        Object version = versionOf(file);
-        List<TokenFile.Entry> entries = read(file);
-        if (entries.isEmpty()) {
-            LOG.warning(file + " holds no token yet: every request that needs one is refused until one is added");
+    /** Reads the file; throws if it is missing or has a bad line. */
+    public static Tokens load(java.nio.file.Path file) throws IOException {
+        return open(new FileTokenSource(file));
+    }
+
+    /** Reads the list; see the class comment for what happens when it cannot be read. */
+    public static Tokens open(TokenSource source) throws IOException {
+        Tokens tokens = new Tokens(source, List.of());
+        try {
+            TokenSource.Fetched first = source.fetchIfChanged(null);
+            tokens.replace(TokenFile.parse(first.text(), source.describe()), first.version());
+        } catch (IOException | IllegalArgumentException e) {
+            if (!source.mayStartUnread()) {
+                throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+            }
+            tokens.unread = "the token list " + source.describe() + " is not read yet: " + e.getMessage();
+            LOG.warning(tokens.unread + "; every request that needs a token is refused until it is");
+            return tokens;
         }
-        return new Tokens(file, entries, version);
+        if (tokens.entries.isEmpty()) {
+            LOG.warning(source.describe() + " holds no token yet: every request that needs one is refused until one"
+                    + " is added");
+        }
+        return tokens;
     }
 
     /** A fixed set, for tests of what uses it. */
     static Tokens of(List<TokenFile.Entry> entries) {
-        return new Tokens(null, List.copyOf(entries), null);
+        return new Tokens(null, List.copyOf(entries));
     }
 
-    private static List<TokenFile.Entry> read(Path file) throws IOException {
-        return TokenFile.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+    private void replace(List<TokenFile.Entry> fresh, Object freshVersion) {
+        entries = fresh;
+        version = freshVersion;
+        unread = null;
     }
 
-    /** Modification time, size and file key: a rewrite or a rename over the file changes one of them. */
-    private static Object versionOf(Path file) throws IOException {
-        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        return List.of(attributes.lastModifiedTime(), attributes.size(), String.valueOf(attributes.fileKey()));
-    }
-
-    /** Re-reads the file if it changed since the last read; true if the tokens were replaced. */
+    /** Reads the list again if it changed since the last read; true if the tokens were replaced. */
     public boolean reloadIfChanged() {
-        if (file == null) {
+        if (source == null) {
             return false;
         }
         try {
-            Object now = versionOf(file);
-            if (Objects.equals(now, version)) {
+            TokenSource.Fetched fetched = source.fetchIfChanged(version);
+            if (fetched == null) {
                 return false;
             }
-            version = now;
-            List<TokenFile.Entry> fresh = read(file);
-            entries = fresh;
-            LOG.info("token file " + file + " reloaded: " + fresh.size() + " token(s)");
+            List<TokenFile.Entry> fresh;
+            try {
+                fresh = TokenFile.parse(fetched.text(), source.describe());
+            } catch (IllegalArgumentException e) {
+                // Remember the version: the same broken text is not parsed (and logged) again every poll.
+                version = fetched.version();
+                throw e;
+            }
+            replace(fresh, fetched.version());
+            LOG.info("token list " + source.describe() + " reloaded: " + fresh.size() + " token(s)");
             return true;
         } catch (NoSuchFileException e) {
             if (version != null) {
-                LOG.warning("token file " + file + " is gone; the tokens read before stay in force");
+                LOG.warning("token file " + source.describe() + " is gone; the tokens read before stay in force");
                 version = null;
             }
         } catch (IOException | IllegalArgumentException e) {
-            LOG.log(Level.WARNING, "token file " + file + " not reloaded, the tokens read before stay in force: "
-                    + e.getMessage());
+            LOG.log(Level.WARNING, "token list " + source.describe() + " not reloaded, the tokens read before stay"
+                    + " in force: " + e.getMessage());
         }
         return false;
+    }
+
+    /** Why requests that need a token are all refused for now, for {@code /readyz}; null once a list is read. */
+    public String notReadBecause() {
+        return unread;
+    }
+
+    public TokenSource source() {
+        return source;
     }
 
     /**

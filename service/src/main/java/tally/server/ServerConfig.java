@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import tally.auth.ReadAccess;
+import tally.auth.S3TokenSource;
 import tally.store.S3Location;
 import tally.store.S3StoreSettings;
 
@@ -33,7 +34,8 @@ import tally.store.S3StoreSettings;
  * @param s3Endpoint an S3-compatible endpoint for the store (an emulator); null for AWS
  * @param storeHeartbeat how often the S3 store renews the claims of uploads in flight (see {@link S3StoreSettings})
  * @param storeSweepGrace how old the S3 store's leftovers must be before a sweep removes them
- * @param tokenFile the tokens that may write (and read, with {@code readAccess} token), re-read when it
+ * @param tokenFile the tokens that may write (and read, with {@code readAccess} token): a file, or an S3
+ *     object {@code s3://BUCKET/KEY} (reached like the store, through {@code s3Endpoint}); re-read when it
  *     changes; null: anyone who reaches the server may do anything, as before tokens existed
  * @param readAccess whether reads need a token too (only with a token file)
  * @param tlsCert a PEM certificate chain: serve HTTPS and HTTP/2 instead of plain HTTP; null for plain HTTP
@@ -59,7 +61,7 @@ public record ServerConfig(
         URI s3Endpoint,
         Duration storeHeartbeat,
         Duration storeSweepGrace,
-        Path tokenFile,
+        String tokenFile,
         ReadAccess readAccess,
         Path tlsCert,
         Path tlsKey) {
@@ -110,6 +112,9 @@ public record ServerConfig(
         readAccess = readAccess == null ? ReadAccess.PUBLIC : readAccess;
         if (readAccess == ReadAccess.TOKEN && tokenFile == null) {
             throw new IllegalArgumentException("--read-access token needs --token-file: there is no token to ask for");
+        }
+        if (tokenFile != null && S3TokenSource.isS3(tokenFile)) {
+            S3TokenSource.bucketAndKey(tokenFile);
         }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both, or neither for plain HTTP");
@@ -204,7 +209,7 @@ public record ServerConfig(
         private URI s3Endpoint;
         private Duration storeHeartbeat = S3StoreSettings.DEFAULT_HEARTBEAT;
         private Duration storeSweepGrace = S3StoreSettings.DEFAULT_SWEEP_GRACE;
-        private Path tokenFile;
+        private String tokenFile;
         private ReadAccess readAccess = ReadAccess.PUBLIC;
         private Path tlsCert;
         private Path tlsKey;
@@ -302,6 +307,11 @@ public record ServerConfig(
 
         /** The token file, or null for a server open to anyone who reaches it. */
         public Builder tokenFile(Path value) {
+            return tokenFile(value == null ? null : value.toString());
+        }
+
+        /** A file's path, or {@code s3://BUCKET/KEY}; null for a server open to anyone who reaches it. */
+        public Builder tokenFile(String value) {
             tokenFile = value;
             return this;
         }

@@ -10,6 +10,7 @@ import io.undertow.util.Methods;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,10 @@ import tally.api.OpsRoutes;
 import tally.auth.AccessGuard;
 import tally.auth.Authentication;
 import tally.auth.FailedAttempts;
+import tally.auth.FileTokenSource;
+import tally.auth.S3TokenSource;
 import tally.auth.Sessions;
+import tally.auth.TokenSource;
 import tally.auth.Tokens;
 import tally.http.AccessLog;
 import tally.http.BuildVersion;
@@ -52,6 +56,7 @@ import tally.progress.ProgressHub;
 import tally.progress.ProgressSocket;
 import tally.store.DatasetStore;
 import tally.store.FileDatasetStore;
+import tally.store.S3Clients;
 import tally.store.S3DatasetStore;
 import tally.store.S3StoreSettings;
 import tally.web.PageRoutes;
@@ -83,7 +88,7 @@ public final class TallyServer {
         this.config = config;
         // Both read before anything starts: a bad certificate or token file stops the start with its reason.
         SSLContext tls = config.tls() ? TlsContext.load(config.tlsCert(), config.tlsKey()) : null;
-        Tokens tokens = config.tokenFile() == null ? null : Tokens.load(config.tokenFile());
+        Tokens tokens = config.tokenFile() == null ? null : Tokens.open(tokenSource(config));
         ObjectMapper json = Json.mapper();
         this.lifecycle = new Lifecycle();
         this.store = openStore(config);
@@ -103,8 +108,9 @@ public final class TallyServer {
         if (tokens != null) {
             authentication = new Authentication(tokens, new Sessions(Clock.systemUTC()),
                     new FailedAttempts(Clock.systemUTC()), metrics.authRefusals);
-            // A stat a second: a token added to or removed from the file counts within about a second.
-            scheduler.scheduleWithFixedDelay(tokens::reloadIfChanged, 1, 1, TimeUnit.SECONDS);
+            // A token added to or removed from the list counts within a poll: a second for a file, 5 s in S3.
+            long poll = tokens.source().pollEvery().toMillis();
+            scheduler.scheduleWithFixedDelay(tokens::reloadIfChanged, poll, poll, TimeUnit.MILLISECONDS);
         }
 
         // Unknown paths are answered 404, known paths with another method 405 with Allow (RouteTable). The probes
@@ -115,7 +121,9 @@ public final class TallyServer {
         new OpsRoutes(json, lifecycle, metrics, boundary, BuildVersion.current(),
                 List.of(new FreeSpaceCheck(config.dataDir(), config.minFreeBytes()),
                         // A store that does not answer: no uploads here, so a load balancer should skip it.
-                        () -> store.unavailable().orElse(null))).addTo(ops);
+                        () -> store.unavailable().orElse(null),
+                        // A token list not read yet: every write would be refused.
+                        () -> tokens == null ? null : tokens.notReadBecause())).addTo(ops);
         routes.addAll(ops);
         new DatasetRoutes(store, ingest, json, problems, boundary).addTo(routes);
         new OpenApiDocument(json, BuildVersion.current()).addTo(routes);
@@ -178,6 +186,15 @@ public final class TallyServer {
         }
         this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
         lifecycle.markReady();
+    }
+
+    private static TokenSource tokenSource(ServerConfig config) {
+        String location = config.tokenFile();
+        if (!S3TokenSource.isS3(location)) {
+            return new FileTokenSource(Path.of(location));
+        }
+        String[] bucketAndKey = S3TokenSource.bucketAndKey(location);
+        return new S3TokenSource(S3Clients.create(config.s3Endpoint()), bucketAndKey[0], bucketAndKey[1]);
     }
 
     private static DatasetStore openStore(ServerConfig config) throws IOException {

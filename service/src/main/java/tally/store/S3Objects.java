@@ -4,23 +4,16 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.NoSuchFileException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -65,28 +58,9 @@ final class S3Objects implements AutoCloseable {
         this.checksums = checksums;
     }
 
-    /**
-     * A client for the bucket: credentials from the SDK's default chain; with an endpoint (an emulator),
-     * path-style addressing and the region from the default chain or us-east-1.
-     */
+    /** A client for the bucket (see {@link S3Clients#create}); checksums on AWS only. */
     static S3Objects connect(String bucket, URI endpoint) {
-        ClientOverrideConfiguration overrides = ClientOverrideConfiguration.builder()
-                .retryStrategy(AwsRetryStrategy.standardRetryStrategy())
-                // A part is at most tens of MiB: a minute per attempt is generous, and bounds a hung connection.
-                .apiCallAttemptTimeout(Duration.ofSeconds(60))
-                .build();
-        S3ClientBuilder builder = S3Client.builder().overrideConfiguration(overrides);
-        if (endpoint != null) {
-            Region region;
-            try {
-                region = DefaultAwsRegionProviderChain.builder().build().getRegion();
-            } catch (SdkException e) {
-                region = Region.US_EAST_1;
-            }
-            builder.region(region).endpointOverride(endpoint).forcePathStyle(true)
-                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED);
-        }
-        return new S3Objects(builder.build(), bucket, endpoint == null);
+        return new S3Objects(S3Clients.create(endpoint), bucket, endpoint == null);
     }
 
     /** Why the store is unusable, as of the last call; null while calls succeed. */
