@@ -18,14 +18,25 @@ public final class BootstrapScript {
     private BootstrapScript() {
     }
 
-    /** The user-data of one release; the service keeps its datasets in {@code store} ({@code s3://...}). */
-    public static String render(String version, String jarUrl, String sha256, int port, String store) {
+    /**
+     * The user-data of one release: the service keeps its datasets in {@code store} ({@code s3://...}), takes
+     * the write tokens listed in {@code tokens} ({@code s3://BUCKET/KEY}, polled) and answers reads to
+     * anyone or to token holders only ({@code readAccess} public or token).
+     */
+    public static String render(String version, String jarUrl, String sha256, int port, String store, String tokens,
+                                String readAccess) {
         ReleaseStore.checkVersion(version);
         if (!SHA256.matcher(sha256).matches()) {
             throw new IllegalArgumentException("not a sha256: " + sha256);
         }
-        if (!store.startsWith("s3://") || store.chars().anyMatch(c -> c <= ' ' || c == '\'' || c == '"' || c == '\\')) {
+        if (!isS3Word(store)) {
             throw new IllegalArgumentException("not a store location: " + store);
+        }
+        if (!isS3Word(tokens)) {
+            throw new IllegalArgumentException("not a token list location: " + tokens);
+        }
+        if (!readAccess.equals("public") && !readAccess.equals("token")) {
+            throw new IllegalArgumentException("read access is public or token, not " + readAccess);
         }
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -35,6 +46,8 @@ public final class BootstrapScript {
                 .replace("@JAR_URL_QUOTED@", quote(jarUrl))
                 .replace("@JAR_SHA256_QUOTED@", quote(sha256))
                 .replace("@STORE_QUOTED@", quote(store))
+                .replace("@TOKENS_QUOTED@", quote(tokens))
+                .replace("@READ_ACCESS@", readAccess)
                 .replace("@VERSION@", version)
                 .replace("@PORT@", Integer.toString(port))
                 .replace("@LAUNCHER@", launcher());
@@ -42,6 +55,12 @@ public final class BootstrapScript {
             throw new DeployException("bootstrap script is over EC2's 16 KiB user-data limit");
         }
         return script;
+    }
+
+    /** An s3:// location that the unit file can carry unquoted: no blanks, quotes or backslashes. */
+    private static boolean isS3Word(String location) {
+        return location.startsWith("s3://")
+                && location.chars().noneMatch(c -> c <= ' ' || c == '\'' || c == '"' || c == '\\' || c == '$');
     }
 
     /** {@code it's} becomes {@code 'it'\''s'}. */

@@ -21,7 +21,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 @Command(name = "tally-deploy", mixinStandardHelpOptions = true, version = "tally-deploy 0.1",
         description = "Publish Tally releases to S3 and roll them out to EC2 with health gates; run the Spark job on EMR.",
         subcommands = {PublishCommand.class, ReleaseCommand.class, RollbackCommand.class, StatusCommand.class,
-                HistoryCommand.class, TeardownCommand.class, PlanCommand.class, SmokeCommand.class, EmrCommand.class})
+                HistoryCommand.class, TeardownCommand.class, PlanCommand.class, SmokeCommand.class, TokenCommand.class,
+                EmrCommand.class})
 public final class DeployCli {
     @Spec
     CommandLine.Model.CommandSpec spec;
@@ -125,7 +126,7 @@ public final class DeployCli {
     EnvDataStore dataStore(AwsClients aws, String env, ReleaseOptions options) {
         String location = options.dataStore == null || options.dataStore.isBlank()
                 ? EnvDataStore.defaultLocation(bucket(), env) : options.dataStore;
-        return new EnvDataStore(aws.iam(), aws.s3(), env, location);
+        return new EnvDataStore(aws.iam(), aws.s3(), env, location, new EnvTokens(aws.s3(), bucket(), env));
     }
 
     String bucket() {

@@ -28,11 +28,14 @@ public final class EnvDataStore {
     private final String env;
     private final String bucket;
     private final String prefix;
+    private final EnvTokens tokens;
 
-    public EnvDataStore(IamClient iam, S3Client s3, String env, String location) {
+    /** @param tokens the environment's token list: its instances read it too */
+    public EnvDataStore(IamClient iam, S3Client s3, String env, String location, EnvTokens tokens) {
         this.iam = iam;
         this.s3 = s3;
         this.env = Fleet.checkEnv(env);
+        this.tokens = tokens;
         if (!location.startsWith("s3://") || location.length() <= "s3://".length()) {
             throw new DeployException("--data-store must be s3://BUCKET/PREFIX, not " + location, 2, null);
         }
@@ -52,6 +55,11 @@ public final class EnvDataStore {
         return "s3://" + bucket + "/" + prefix;
     }
 
+    /** Where the instances read who may write: {@link EnvTokens}. */
+    public String tokenList() {
+        return tokens.location();
+    }
+
     public String profileName() {
         return "tally-" + env;
     }
@@ -60,10 +68,16 @@ public final class EnvDataStore {
         return "tally-" + env + "-instance";
     }
 
-    /** The role's one inline policy: the store's objects and multipart uploads under its prefix, nothing else. */
+    /**
+     * The role's one inline policy: the store's objects and multipart uploads under its prefix, and reading
+     * the token list, nothing else.
+     */
     String policy() {
         String objects = "arn:aws:s3:::" + bucket + "/" + prefix + "*";
+        String tokenList = "arn:aws:s3:::" + tokens.location().substring("s3://".length());
         return "{\"Version\":\"2012-10-17\",\"Statement\":["
+                + "{\"Sid\":\"Tokens\",\"Effect\":\"Allow\",\"Resource\":\"" + tokenList + "\","
+                + "\"Action\":[\"s3:GetObject\"]},"
                 + "{\"Sid\":\"Objects\",\"Effect\":\"Allow\",\"Resource\":\"" + objects + "\","
                 + "\"Action\":[\"s3:GetObject\",\"s3:PutObject\",\"s3:DeleteObject\",\"s3:AbortMultipartUpload\","
                 + "\"s3:ListMultipartUploadParts\"]},"
@@ -72,11 +86,13 @@ public final class EnvDataStore {
                 + "\"Condition\":{\"StringLike\":{\"s3:prefix\":[\"" + prefix + "*\"]}}}]}";
     }
 
-    /** Makes sure the instance profile and the lifecycle rule exist; returns the profile's name. */
+    /** Makes sure the instance profile, the lifecycle rule and the token list exist; returns the profile's name. */
     public String prepare() {
         ensureRole();
         ensureProfile();
         ensureLifecycleRule();
+        // An empty list rather than none: with GetObject alone, AWS answers 403 for a missing key, not 404.
+        tokens.ensureList();
         return profileName();
     }
 

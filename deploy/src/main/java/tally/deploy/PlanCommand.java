@@ -119,6 +119,13 @@ final class PlanCommand implements Callable<Integer> {
             steps.add(new Step("EC2 AuthorizeSecurityGroupIngress tcp " + options.port + " from " + options.cidr,
                     "follows CreateSecurityGroup (cannot be dry-run before the group exists)", true));
         }
+        steps.add(access(aws, store.bucket()));
+        EnvDataStore data = cli.dataStore(aws, env, options);
+        steps.add(read("IAM CreateRole " + data.roleName() + ", PutRolePolicy tally-data-store (" + data.location()
+                + " and reading " + data.tokenList() + "), CreateInstanceProfile " + data.profileName()
+                + ", AddRoleToInstanceProfile", () -> roleState(aws, data)));
+        steps.add(new Step("S3 PutBucketLifecycleConfiguration " + store.bucket() + ": abort multipart uploads"
+                + " left open for a day (rule tally-abort-incomplete-uploads)", "only if the rule is missing", true));
         String[] ami = new String[1];
         steps.add(read("EC2 DescribeImages (AMI)", () -> ami[0] = fleet.resolveAmi(options.ami)));
         if (ami[0] != null) {
@@ -147,6 +154,35 @@ final class PlanCommand implements Callable<Integer> {
         }
         steps.add(new Step("S3 PutObject s3://" + store.bucket() + "/" + History.key(env) + " (history), DeleteObject lock",
                 "after the release", true));
+    }
+
+    /**
+     * Who may do what once released. The port open to everyone is the default and is normal for a public
+     * service, because writes need a token; the step says so, and says when nobody holds one yet.
+     */
+    private Step access(AwsClients aws, String bucket) {
+        EnvTokens tokens = new EnvTokens(aws.s3(), bucket, env);
+        String call = "who may do what: port " + options.port + " reachable from " + options.cidr + "; reads "
+                + ("token".equals(options.readAccess) ? "need a token" : "open to anyone who reaches it")
+                + " (--read-access " + options.readAccess + "); writes need a token listed in " + tokens.location();
+        return read(call, () -> {
+            int held = tokens.list().size();
+            String open = options.cidr.equals("0.0.0.0/0") || options.cidr.equals("::/0")
+                    ? "open to the internet, which is normal for a public service since writes need a token; "
+                    : "";
+            return open + (held == 0 ? "no token yet: nobody can write until tally-deploy token create --env " + env
+                    : held + " token(s) (tally-deploy token list --env " + env + ")")
+                    + "; traffic is plain HTTP, so put TLS in front (see the README) before tokens cross the internet";
+        });
+    }
+
+    private static String roleState(AwsClients aws, EnvDataStore data) {
+        try {
+            aws.iam().getRole(b -> b.roleName(data.roleName()));
+            return "role exists: its policy is rewritten, the profile reused";
+        } catch (software.amazon.awssdk.services.iam.model.NoSuchEntityException e) {
+            return "role and profile would be created";
+        }
     }
 
     private String lockState(AwsClients aws, String bucket) {

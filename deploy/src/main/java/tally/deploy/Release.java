@@ -144,9 +144,9 @@ public final class Release {
         String deployId = "d" + DEPLOY_TIME.format(clock.instant()) + "-" + randomHex();
         String groupId = progress.step("security group " + fleet.securityGroupName(), () -> fleet.ensureSecurityGroup(settings.port(), settings.cidr()));
         String ami = progress.step("resolve AMI", () -> fleet.resolveAmi(settings.ami()));
-        String profile = progress.step("data store " + data.location() + ", instance profile", data::prepare);
+        String profile = progress.step("data store " + data.location() + ", token list " + data.tokenList() + ", instance profile", data::prepare);
         String userData = BootstrapScript.render(version, store.presignedJarUrl(version, settings.urlValidity()),
-                manifest.sha256(), settings.port(), data.location());
+                manifest.sha256(), settings.port(), data.location(), data.tokenList(), settings.readAccess());
         List<String> ids = progress.step("launch " + count + " x " + settings.instanceType() + " (" + ami + ") for " + version,
                 () -> fleet.launch(new Fleet.Launch(ami, settings.instanceType(), count, groupId, userData, version, deployId,
                         deployId, profile)));

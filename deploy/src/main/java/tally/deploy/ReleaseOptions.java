@@ -8,8 +8,13 @@ public final class ReleaseOptions {
     @Option(names = "--port", defaultValue = "8080", description = "Service port on the instances (default ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--cidr", defaultValue = "0.0.0.0/0", description = "Who may reach the service port (default ${DEFAULT-VALUE})")
+    @Option(names = "--cidr", defaultValue = "0.0.0.0/0", description = "Who may reach the service port (default ${DEFAULT-VALUE}:"
+            + " anyone may read, only token holders may write; see tally-deploy token)")
     String cidr;
+
+    @Option(names = "--read-access", defaultValue = "public", description = "public: anyone who reaches the port may read"
+            + " datasets; token: reads need a token too (default ${DEFAULT-VALUE})")
+    String readAccess;
 
     @Option(names = "--instance-type", defaultValue = "t3.small", description = "EC2 instance type (default ${DEFAULT-VALUE})")
     String instanceType;
@@ -42,6 +47,10 @@ public final class ReleaseOptions {
     boolean forceUnlock;
 
     ReleaseSettings settings() {
-        return new ReleaseSettings(port, cidr, instanceType, ami, runningTimeout, healthTimeout, pollInterval, lockTtl, urlTtl);
+        if (!"public".equals(readAccess) && !"token".equals(readAccess)) {
+            throw new DeployException("--read-access is public or token, not " + readAccess, 2, null);
+        }
+        return new ReleaseSettings(port, cidr, instanceType, ami, runningTimeout, healthTimeout, pollInterval, lockTtl, urlTtl,
+                readAccess);
     }
 }

@@ -12,5 +12,6 @@ public record ReleaseSettings(
         Duration healthTimeout,
         Duration pollInterval,
         Duration lockTtl,
-        Duration urlValidity) {
+        Duration urlValidity,
+        String readAccess) {
 }

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,7 +16,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "smoke", description = "Check the live release through the stable address: health, version and one tiny dataset.")
+/**
+ * Checks the live release as a client sees it. Writes need a token: {@code --token} (or {@code TALLY_TOKEN})
+ * if given, else a token made for this run ({@code smoke-...}) and revoked when it ends, which also checks
+ * that the instances take up a new token without a release.
+ */
+@Command(name = "smoke", description = "Check the live release through the stable address: health, version, writes"
+        + " closed to anonymous clients, and one tiny dataset uploaded and deleted with a token.")
 final class SmokeCommand implements Callable<Integer> {
     /** Two valid records: both must be kept (lines = kept + no_tags + skipped, docs/stats-contract.md). */
     static final String DATASET = """
@@ -29,8 +36,19 @@ final class SmokeCommand implements Callable<Integer> {
     @Option(names = "--env", required = true)
     String env;
 
+    @Option(names = "--token", defaultValue = "${env:TALLY_TOKEN}", description = "A write token of the environment"
+            + " (env TALLY_TOKEN); without it smoke makes one for the run and revokes it at the end")
+    String token;
+
+    @Option(names = "--token-wait", defaultValue = "30s", description = "How long a token made for the run may take to"
+            + " be accepted (default ${DEFAULT-VALUE})")
+    Duration tokenWait;
+
     @Mixin
     ReleaseOptions options;
+
+    /** A smoke token older than this was left by a run that died: the next run revokes it. */
+    private static final Duration STALE_SMOKE_TOKEN = Duration.ofHours(1);
 
     /** One check and what it found. */
     record Check(String name, boolean passed, String detail) {
@@ -51,7 +69,27 @@ final class SmokeCommand implements Callable<Integer> {
             checks.add(status(http, base, "/healthz"));
             checks.add(status(http, base, "/readyz"));
             checks.add(version(http, base, live.version()));
-            checks.add(dataset(http, base));
+            checks.add(anonymousWrite(http, base));
+            EnvTokens tokens = new EnvTokens(aws.s3(), cli.bucket(), env);
+            String runToken = token;
+            String minted = null;
+            if (runToken == null || runToken.isBlank()) {
+                revokeStaleSmokeTokens(tokens);
+                minted = "smoke-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
+                        .withZone(java.time.ZoneOffset.UTC).format(Instant.now())
+                        + "-" + ProcessHandle.current().pid();
+                runToken = tokens.create(minted, DeployCli.actor(), Instant.now()).token();
+            }
+            try {
+                if (minted != null) {
+                    checks.add(tokenTakenUp(http, base, runToken, minted));
+                }
+                checks.addAll(dataset(http, base, runToken));
+            } finally {
+                if (minted != null) {
+                    tokens.revoke(minted);
+                }
+            }
             boolean passed = checks.stream().allMatch(Check::passed);
             Result result = new Result(env, live.version(), live.address().publicIp(), passed, checks);
             StringBuilder text = new StringBuilder("smoke " + env + " (" + live.version() + " at " + live.address().publicIp() + ", " + base + ")");
@@ -83,22 +121,87 @@ final class SmokeCommand implements Callable<Integer> {
         }
     }
 
-    private Check dataset(HttpClient http, URI base) throws InterruptedException {
-        String name = "POST /api/datasets";
+    private void revokeStaleSmokeTokens(EnvTokens tokens) {
+        Instant staleBefore = Instant.now().minus(STALE_SMOKE_TOKEN);
+        for (EnvTokens.Entry e : tokens.list()) {
+            if (e.name().startsWith("smoke-") && e.created() != null && Instant.parse(e.created()).isBefore(staleBefore)) {
+                tokens.revoke(e.name());
+            }
+        }
+    }
+
+    /** With tokens on, an upload without one is refused before its body is read. */
+    private Check anonymousWrite(HttpClient http, URI base) throws InterruptedException {
+        String name = "POST /api/datasets without a token";
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/api/datasets?name=smoke"))
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/api/datasets?name=smoke-anonymous"))
                             .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-ndjson")
                             .POST(HttpRequest.BodyPublishers.ofString(DATASET)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 201) {
-                return new Check(name, false, "HTTP " + r.statusCode() + " " + r.body());
-            }
-            JsonNode counters = cli.mapper.readTree(r.body()).path("counters");
-            boolean ok = counters.path("lines").asLong(-1) == 2 && counters.path("kept").asLong(-1) == 2
-                    && counters.path("skipped").asLong(-1) == 0;
-            return new Check(name, ok, "HTTP 201, counters " + counters);
+            return new Check(name, r.statusCode() == 401, "HTTP " + r.statusCode()
+                    + (r.statusCode() == 401 ? " (writes need a token)" : ", expected 401: anyone can write here"));
         } catch (IOException e) {
             return new Check(name, false, e.toString());
         }
+    }
+
+    /**
+     * Waits until the instance accepts the token made for this run. Polled every 1.5 s: each refusal counts as a
+     * wrong token, and ten a minute would have this client throttled.
+     */
+    private Check tokenTakenUp(HttpClient http, URI base, String runToken, String tokenName) throws InterruptedException {
+        String name = "new token " + tokenName + " accepted";
+        long t0 = System.nanoTime();
+        long deadline = t0 + tokenWait.toNanos();
+        int last = -1;
+        while (true) {
+            try {
+                last = http.send(HttpRequest.newBuilder(base.resolve("/api/datasets?limit=1")).timeout(Duration.ofSeconds(10))
+                        .header("Authorization", "Bearer " + runToken).build(), HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
+            } catch (IOException e) {
+                last = -1;
+            }
+            long waited = (System.nanoTime() - t0) / 1_000_000;
+            if (last == 200) {
+                return new Check(name, true, "after " + waited + " ms");
+            }
+            if (System.nanoTime() > deadline) {
+                return new Check(name, false, "still HTTP " + last + " after " + waited + " ms (--token-wait " + tokenWait
+                        + "): do the instances read " + EnvTokens.location(cli.bucket(), env) + "?");
+            }
+            Thread.sleep(1500);
+        }
+    }
+
+    /** Uploads the tiny dataset with the token, checks its counters, and deletes it again. */
+    private List<Check> dataset(HttpClient http, URI base, String runToken) throws InterruptedException {
+        String name = "POST /api/datasets";
+        List<Check> checks = new ArrayList<>();
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/api/datasets?name=smoke"))
+                            .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-ndjson")
+                            .header("Authorization", "Bearer " + runToken)
+                            .POST(HttpRequest.BodyPublishers.ofString(DATASET)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 201) {
+                checks.add(new Check(name, false, "HTTP " + r.statusCode() + " " + r.body()));
+                return checks;
+            }
+            JsonNode created = cli.mapper.readTree(r.body());
+            JsonNode counters = created.path("counters");
+            boolean ok = counters.path("lines").asLong(-1) == 2 && counters.path("kept").asLong(-1) == 2
+                    && counters.path("skipped").asLong(-1) == 0;
+            checks.add(new Check(name, ok, "HTTP 201, counters " + counters));
+            String id = created.path("id").asText();
+            HttpResponse<Void> deleted = http.send(HttpRequest.newBuilder(base.resolve("/api/datasets/"
+                            + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8)))
+                            .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + runToken).DELETE().build(),
+                    HttpResponse.BodyHandlers.discarding());
+            checks.add(new Check("DELETE /api/datasets/" + id, deleted.statusCode() == 204, "HTTP " + deleted.statusCode()));
+        } catch (IOException e) {
+            checks.add(new Check(name, false, e.toString()));
+        }
+        return checks;
     }
 }

@@ -21,7 +21,7 @@ class BootstrapScriptTest {
 
     @Test
     void rendered_script_passes_bash_syntax_check() throws Exception {
-        Path script = write(BootstrapScript.render("1.2.3", "https://b.s3.amazonaws.com/releases/1.2.3/tally.jar?X-Amz-Signature=ab&x=1", ZEROS, 8080, "s3://b/data/test/"));
+        Path script = write(BootstrapScript.render("1.2.3", "https://b.s3.amazonaws.com/releases/1.2.3/tally.jar?X-Amz-Signature=ab&x=1", ZEROS, 8080, "s3://b/data/test/", "s3://b/envs/test/tokens", "public"));
 
         assertThat(run(new ProcessBuilder("bash", "-n", script.toString())).exit).isZero();
     }
@@ -29,7 +29,7 @@ class BootstrapScriptTest {
     @Test
     void rendered_script_passes_shellcheck_when_it_is_installed() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(onPath("shellcheck"), "shellcheck is not installed");
-        Path script = write(BootstrapScript.render("1.2.3", "https://example.com/tally.jar?a=1&b=2", ZEROS, 8080, "s3://b/data/test/"));
+        Path script = write(BootstrapScript.render("1.2.3", "https://example.com/tally.jar?a=1&b=2", ZEROS, 8080, "s3://b/data/test/", "s3://b/envs/test/tokens", "public"));
 
         Result result = run(new ProcessBuilder("shellcheck", "--severity=warning", script.toString()));
 
@@ -41,7 +41,7 @@ class BootstrapScriptTest {
         Path payload = Files.createDirectories(dir.resolve("it's & $(touch pwned)")).resolve("tally.jar");
         Files.writeString(payload, "not the expected bytes");
         Path root = Files.createDirectories(dir.resolve("root"));
-        Path script = write(BootstrapScript.render("v1", payload.toUri().toString(), ZEROS, 8080, "s3://b/data/test/"));
+        Path script = write(BootstrapScript.render("v1", payload.toUri().toString(), ZEROS, 8080, "s3://b/data/test/", "s3://b/envs/test/tokens", "public"));
 
         Result result = run(sandboxed(script, root));
 
@@ -59,7 +59,7 @@ class BootstrapScriptTest {
         Files.write(payload, bytes);
         String sha256 = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
         Path root = Files.createDirectories(dir.resolve("root"));
-        Path script = write(BootstrapScript.render("v7", payload.toUri().toString(), sha256, 8080, "s3://b/data/test/"));
+        Path script = write(BootstrapScript.render("v7", payload.toUri().toString(), sha256, 8080, "s3://b/data/test/", "s3://b/envs/test/tokens", "public"));
 
         Result result = run(sandboxed(script, root));
 
@@ -74,8 +74,23 @@ class BootstrapScriptTest {
     }
 
     @Test
+    void the_service_is_started_with_the_token_list_and_read_access_of_the_environment() {
+        String script = BootstrapScript.render("v1", "https://x", ZEROS, 8080, "s3://b/data/test/", "s3://b/envs/test/tokens",
+                "token");
+
+        assertThat(script).contains("TOKENS='s3://b/envs/test/tokens'", "READ_ACCESS=token",
+                "ExecStart=$APP_DIR/bin/tally --port $PORT --data-dir $DATA_DIR --store $STORE --token-file $TOKENS"
+                        + " --read-access $READ_ACCESS",
+                "--token-file \"$TOKENS\" --read-access \"$READ_ACCESS\"");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BootstrapScript.render("v1", "https://x", ZEROS, 8080,
+                "s3://b/data/test/", "s3://b/envs/test/tokens $(reboot)", "public")).hasMessageContaining("token list");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BootstrapScript.render("v1", "https://x", ZEROS, 8080,
+                "s3://b/data/test/", "s3://b/envs/test/tokens", "everyone")).hasMessageContaining("public or token");
+    }
+
+    @Test
     void a_version_that_could_break_the_script_is_refused() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BootstrapScript.render("1'; rm -rf /", "https://x", ZEROS, 8080, "s3://b/data/test/"))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> BootstrapScript.render("1'; rm -rf /", "https://x", ZEROS, 8080, "s3://b/data/test/", "s3://b/envs/test/tokens", "public"))
                 .isInstanceOf(DeployException.class).hasMessageContaining("invalid version");
     }
 

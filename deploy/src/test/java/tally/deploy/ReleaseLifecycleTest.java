@@ -45,6 +45,8 @@ class ReleaseLifecycleTest {
     private static RehearsalHost host;
     private static Fleet fleet;
     private static List<String> v1Instances;
+    /** The write token made for the environment in the first step. */
+    private static String ciToken;
     /** A dataset uploaded to v1: every later release must still serve it. */
     private static String datasetId;
     private static final String DATASET = "{\"id\":\"a\",\"updated\":\"Mon, 07 Sep 2009 01:02:03 +0000\","
@@ -102,9 +104,20 @@ class ReleaseLifecycleTest {
                 .contains("arn:aws:s3:::" + BUCKET + "/" + DATA_PREFIX + "*").doesNotContain("releases");
         assertThat(aws.s3().getBucketLifecycleConfiguration(b -> b.bucket(BUCKET)).rules())
                 .anySatisfy(r -> assertThat(r.abortIncompleteMultipartUpload().daysAfterInitiation()).isEqualTo(1));
-        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(addressBase().resolve("/api/datasets?name=kept"))
-                .POST(HttpRequest.BodyPublishers.ofString(DATASET)).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        assertThat(java.net.URLDecoder.decode(aws.iam().getRolePolicy(b -> b.roleName("tally-" + ENV + "-instance")
+                .policyName("tally-data-store")).policyDocument(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("arn:aws:s3:::" + BUCKET + "/envs/" + ENV + "/tokens");
+
+        // Writes are closed until the environment has a token; one made now counts without a release.
+        assertThat(upload(null).statusCode()).isEqualTo(401);
+        Cli.Run token = cli.run("token", "create", "--env", ENV, "--name", "ci");
+        assertThat(token.exit()).as(token.all()).isZero();
+        assertThat(token.err()).contains("shown this once", "within 5 s");
+        ciToken = token.out().strip();
+        assertThat(ciToken).startsWith("tally_").hasSize("tally_".length() + 43);
+        // Each refusal counts as a wrong token (ten a minute are throttled): poll gently.
+        awaitCondition(Duration.ofSeconds(30), Duration.ofMillis(1500), () -> listWith(ciToken) == 200);
+        HttpResponse<String> created = upload(ciToken);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         datasetId = JSON.readTree(created.body()).path("id").asText();
         assertThat(aws.s3().listObjectsV2(b -> b.bucket(BUCKET).prefix(DATA_PREFIX + "meta/")).contents()).hasSize(1);
@@ -163,11 +176,34 @@ class ReleaseLifecycleTest {
         Cli.Run run = cli.run(Cli.fast("smoke", "--env", ENV));
 
         assertThat(run.exit()).as(run.all()).isZero();
-        assertThat(run.out()).contains("ok    GET /healthz", "ok    GET /readyz", "version v2", "ok    POST /api/datasets");
+        assertThat(run.out()).contains("ok    GET /healthz", "ok    GET /readyz", "version v2",
+                "ok    POST /api/datasets without a token: HTTP 401", "ok    new token smoke-", "ok    POST /api/datasets:",
+                "ok    DELETE /api/datasets/");
+        assertThat(new EnvTokens(aws.s3(), BUCKET, ENV).list()).extracting(EnvTokens.Entry::name).containsExactly("ci");
     }
 
     @Test
     @Order(6)
+    void a_token_revoked_is_refused_by_the_running_instances_without_a_release() throws Exception {
+        Cli.Run listed = cli.run("--json", "token", "list", "--env", ENV);
+        assertThat(listed.exit()).as(listed.all()).isZero();
+        assertThat(JSON.readTree(listed.out()).findValuesAsText("name")).containsExactly("ci");
+        assertThat(listed.out()).doesNotContain(ciToken);
+        List<String> before = ids(fleet.instances());
+
+        Cli.Run revoked = cli.run("token", "revoke", "--env", ENV, "--name", "ci");
+
+        assertThat(revoked.exit()).as(revoked.all()).isZero();
+        awaitCondition(Duration.ofSeconds(30), Duration.ofMillis(500), () -> listWith(ciToken) == 401);
+        assertThat(upload(ciToken).statusCode()).isEqualTo(401);
+        assertThat(ids(fleet.instances())).isEqualTo(before);
+        Cli.Run again = cli.run("token", "revoke", "--env", ENV, "--name", "ci");
+        assertThat(again.exit()).isEqualTo(2);
+        assertThat(again.err()).contains("has no token named ci");
+    }
+
+    @Test
+    @Order(7)
     void status_and_history_describe_the_environment() throws Exception {
         Cli.Run status = cli.run(Cli.fast("--json", "status", "--env", ENV));
         Cli.Run history = cli.run("--json", "history", "--env", ENV);
@@ -183,11 +219,14 @@ class ReleaseLifecycleTest {
             assertThat(versionAt(URI.create(instance.path("url").asText()))).isEqualTo("v2");
         }
         assertThat(history.exit()).isZero();
-        assertThat(JSON.readTree(history.out()).findValuesAsText("outcome")).containsExactly("succeeded", "succeeded", "failed");
+        assertThat(JSON.readTree(history.out()).findValuesAsText("action"))
+                .containsExactly("release", "token-create", "release", "release", "token-revoke");
+        assertThat(JSON.readTree(history.out()).findValuesAsText("outcome"))
+                .containsExactly("succeeded", "succeeded", "succeeded", "failed", "succeeded");
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void a_release_stopped_with_sigterm_terminates_its_instances_and_unlocks() throws Exception {
         List<String> before = ids(fleet.instances());
         // A separate JVM, as a CI timeout would kill it: same classes, same arguments as the in-process runs.
@@ -217,7 +256,7 @@ class ReleaseLifecycleTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void plan_prints_the_calls_with_dry_runs_and_changes_nothing() throws Exception {
         String before = snapshot();
 
@@ -225,14 +264,17 @@ class ReleaseLifecycleTest {
         Cli.Run teardown = cli.run(Cli.fast("plan", "teardown", "--env", ENV));
 
         assertThat(release.exit()).as(release.all()).isZero();
-        assertThat(release.out()).contains("EC2 RunInstances 2 x", "DryRun: would succeed", "EC2 TerminateInstances", "EC2 AssociateAddress");
+        assertThat(release.out()).contains("EC2 RunInstances 2 x", "DryRun: would succeed", "EC2 TerminateInstances", "EC2 AssociateAddress",
+                "IAM CreateRole tally-" + ENV + "-instance", "role exists", "PutBucketLifecycleConfiguration",
+                "port 8080 reachable from 0.0.0.0/0", "open to the internet, which is normal for a public service since"
+                        + " writes need a token", "no token yet: nobody can write until tally-deploy token create");
         assertThat(teardown.exit()).as(teardown.all()).isZero();
         assertThat(teardown.out()).contains("EC2 TerminateInstances", "EC2 ReleaseAddress", "EC2 DeleteSecurityGroup");
         assertThat(snapshot()).isEqualTo(before);
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void rollback_returns_to_the_previous_release() throws Exception {
         Cli.Run run = cli.run(Cli.fast("rollback", "--env", ENV));
 
@@ -246,7 +288,7 @@ class ReleaseLifecycleTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void teardown_leaves_nothing_tagged_for_the_env_and_no_process_running() {
         Cli.Run run = cli.run(Cli.fast("teardown", "--env", ENV));
 
@@ -263,17 +305,20 @@ class ReleaseLifecycleTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void an_environment_released_again_after_a_teardown_serves_its_datasets_until_they_are_deleted() throws Exception {
         Cli.Run release = cli.run(Cli.fast("release", "--env", ENV, "--version", "v2", "--count", "1"));
         assertThat(release.exit()).as(release.all()).isZero();
         assertThat(rowsThroughAddress()).startsWith("a\tMon\tSep\t2009");
 
+        List<String> keys = aws.s3().listObjectsV2(b -> b.bucket(BUCKET).prefix(DATA_PREFIX)).contents().stream()
+                .map(o -> o.key()).toList();
         Cli.Run teardown = cli.run(Cli.fast("teardown", "--env", ENV, "--delete-data"));
 
         assertThat(teardown.exit()).as(teardown.all()).isZero();
-        // Ours and the smoke test's: five objects each (claim, index, input, rows, commit).
-        assertThat(teardown.out()).contains("datasets deleted 10 objects under s3://" + BUCKET + "/" + DATA_PREFIX);
+        // Ours alone (claim, index, input, rows, commit): smoke deletes the dataset it uploads.
+        assertThat(keys).as("objects under the data prefix").hasSize(5);
+        assertThat(teardown.out()).contains("datasets deleted 5 objects under s3://" + BUCKET + "/" + DATA_PREFIX);
         assertThat(aws.s3().listObjectsV2(b -> b.bucket(BUCKET).prefix(DATA_PREFIX)).contents()).isEmpty();
         assertThat(aws.s3().listObjectsV2(b -> b.bucket(BUCKET).prefix("releases/")).contents()).isNotEmpty();
     }
@@ -322,11 +367,32 @@ class ReleaseLifecycleTest {
     }
 
     private static void awaitCondition(Duration timeout, Condition condition) throws Exception {
+        awaitCondition(timeout, Duration.ofMillis(100), condition);
+    }
+
+    private static void awaitCondition(Duration timeout, Duration interval, Condition condition) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.met()) {
             assertThat(System.nanoTime()).as("condition not met within " + timeout).isLessThan(deadline);
-            Thread.sleep(100);
+            Thread.sleep(interval.toMillis());
         }
+    }
+
+    /** Lists datasets presenting {@code token}: reads are public, but a token that is not (or no longer) listed is refused. */
+    private static int listWith(String token) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(addressBase().resolve("/api/datasets?limit=1"))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** Uploads the test's dataset through the stable address, with {@code token} unless it is null. */
+    private static HttpResponse<String> upload(String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(addressBase().resolve("/api/datasets?name=kept"))
+                .POST(HttpRequest.BodyPublishers.ofString(DATASET)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static List<String> ids(List<Instance> instances) {
