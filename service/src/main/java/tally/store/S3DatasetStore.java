@@ -1,6 +1,5 @@
 package tally.store;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,8 +19,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import net.jpountz.lz4.LZ4FrameInputStream;
-import net.jpountz.lz4.LZ4FrameOutputStream;
 import tally.job.Counters;
 import tally.job.Summary;
 
@@ -373,7 +370,7 @@ public final class S3DatasetStore implements DatasetStore {
 
     @Override
     public InputStream openInput(String id) throws IOException {
-        return new LZ4FrameInputStream(new BufferedInputStream(openStoredInput(id), 256 * 1024));
+        return StoredInput.open(openStoredInput(id));
     }
 
     @Override
@@ -432,12 +429,10 @@ public final class S3DatasetStore implements DatasetStore {
         private final String token;
         private final S3PartStream inputObject;
         private final S3PartStream rowsObject;
-        private final OutputStream input;
+        private final StoredInput input;
         private final Object claimLock = new Object();
         private String claimEtag;
         private boolean claimLost;
-        private long inputBytes;
-        private boolean inputClosed;
         private boolean finished;
 
         Draft(DatasetMeta started, String token, String claimEtag) throws IOException {
@@ -446,29 +441,7 @@ public final class S3DatasetStore implements DatasetStore {
             this.claimEtag = claimEtag;
             this.inputObject = new S3PartStream(s3, keys.data(id(), token, S3Keys.INPUT));
             this.rowsObject = new S3PartStream(s3, keys.data(id(), token, S3Keys.ROWS));
-            // The same LZ4 frames as the file store's input.lz4, so migrate-store copies bytes as they are.
-            LZ4FrameOutputStream lz4 = new LZ4FrameOutputStream(inputObject, LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB);
-            this.input = new OutputStream() {
-                @Override
-                public void write(int b) throws IOException {
-                    lz4.write(b);
-                    inputBytes++;
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    lz4.write(b, off, len);
-                    inputBytes += len;
-                }
-
-                @Override
-                public synchronized void close() throws IOException {
-                    if (!inputClosed) {
-                        inputClosed = true;
-                        lz4.close();
-                    }
-                }
-            };
+            this.input = new StoredInput(inputObject);
         }
 
         @Override
@@ -525,7 +498,7 @@ public final class S3DatasetStore implements DatasetStore {
             input.close();
             rowsObject.close();
             claimEtag();
-            DatasetSizes sizes = new DatasetSizes(inputBytes, inputObject.size(), rowsObject.size());
+            DatasetSizes sizes = new DatasetSizes(input.originalBytes(), inputObject.size(), rowsObject.size());
             DatasetMeta complete = started.completed(clock.instant(), sizes, counters, summary);
             if (!commitMeta(complete, token)) {
                 throw new DatasetExistsException(id());

@@ -23,6 +23,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import tally.store.MotoS3;
 
 /**
  * The Redshift path up to the COPY: part files and the manifest on a real S3 emulator, then the
@@ -31,7 +32,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * Tagged deploy: that stage is the one that guarantees moto_server (TALLY_REQUIRE_MOTO=1).
  */
 @Tag("deploy")
-@ExtendWith({PostgresServer.class, S3Emulator.class})
+@ExtendWith({PostgresServer.class, MotoS3.class})
 class RedshiftPartsTest {
     private static final String ROLE = "arn:aws:iam::123456789012:role/RedshiftCopy";
     private static final Map<String, String> ENV = Map.of("PGPASSWORD", PostgresServer.PASSWORD);
@@ -41,7 +42,7 @@ class RedshiftPartsTest {
 
     @Test
     void rows_go_to_s3_as_gzip_parts_cut_at_rows_with_a_manifest_then_a_failed_copy_rolls_back(
-            PostgresServer.Instance db, S3Emulator.Endpoint moto) throws Exception {
+            PostgresServer.Instance db, MotoS3.Emulator moto) throws Exception {
         List<List<String>> rows = TsvRows.hostileRows();
         String tsv = TsvRows.tsv(rows);
         Path file = Files.writeString(dir.resolve("rows.tsv"), tsv, UTF_8);
@@ -58,7 +59,7 @@ class RedshiftPartsTest {
                 }
             };
             LoadRun run = LoadRun.run(trickle, ENV, withUrlAnd(db, "-", "--table", "warehouse", "--append",
-                    "--redshift", "s3://tally-loads/runs/one/", "--iam-role", ROLE, "--s3-endpoint", moto.uri().toString(),
+                    "--redshift", "s3://tally-loads/runs/one/", "--iam-role", ROLE, "--s3-endpoint", moto.endpoint().toString(),
                     "--part-bytes", "300"));
 
             assertThat(run.exit()).isEqualTo(1);
@@ -93,14 +94,14 @@ class RedshiftPartsTest {
             // A bad row stops the load before anything is uploaded.
             Path bad = Files.writeString(dir.resolve("bad.tsv"), tsv + "short\trow\n", UTF_8);
             LoadRun refused = LoadRun.run(ENV, bad.toString(), "--table", "warehouse", "--append", "--jdbc-url", db.jdbcUrl(),
-                    "--redshift", "s3://tally-loads/runs/bad", "--iam-role", ROLE, "--s3-endpoint", moto.uri().toString());
+                    "--redshift", "s3://tally-loads/runs/bad", "--iam-role", ROLE, "--s3-endpoint", moto.endpoint().toString());
             assertThat(refused.exit()).isEqualTo(1);
             assertThat(refused.err()).contains("line " + (tsv.split("\n", -1).length) + ": expected 20");
             assertThat(s3.listObjectsV2(b -> b.bucket("tally-loads").prefix("runs/bad/")).contents()).isEmpty();
 
             // The guard runs before the upload too.
             LoadRun guarded = LoadRun.run(ENV, file.toString(), "--table", "warehouse", "--jdbc-url", db.jdbcUrl(),
-                    "--redshift", "s3://tally-loads/runs/guarded", "--iam-role", ROLE, "--s3-endpoint", moto.uri().toString());
+                    "--redshift", "s3://tally-loads/runs/guarded", "--iam-role", ROLE, "--s3-endpoint", moto.endpoint().toString());
             assertThat(guarded.err()).contains("already has rows");
             assertThat(s3.listObjectsV2(b -> b.bucket("tally-loads").prefix("runs/guarded/")).contents()).isEmpty();
         }
@@ -113,8 +114,8 @@ class RedshiftPartsTest {
         return all.toArray(String[]::new);
     }
 
-    private static S3Client s3(S3Emulator.Endpoint moto) {
-        return S3Client.builder().region(Region.US_EAST_1).endpointOverride(moto.uri()).forcePathStyle(true)
+    private static S3Client s3(MotoS3.Emulator moto) {
+        return S3Client.builder().region(Region.US_EAST_1).endpointOverride(moto.endpoint()).forcePathStyle(true)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED).build();
     }
 
