@@ -32,6 +32,8 @@ final class InputSpooler {
     private final CountDownLatch drained = new CountDownLatch(1);
     private volatile IOException failure;
     private volatile boolean aborted;
+    /** END is queued. Set by the upload, whose calls may come from different threads, one after another. */
+    private volatile boolean ended;
 
     InputSpooler(OutputStream out, Executor writers) {
         this.out = out;
@@ -44,9 +46,20 @@ final class InputSpooler {
         put(new Chunk(bytes, offset, length));
     }
 
+    /**
+     * No more input: the writer closes the stream once it has written what is queued, while the caller goes
+     * on (an upload finishes its job meanwhile). Calling it again does nothing.
+     */
+    void endInput() throws IOException {
+        if (!ended) {
+            ended = true;
+            put(END);
+        }
+    }
+
     /** Waits until every queued byte reached the stream, which is then closed. */
     void finish() throws IOException {
-        put(END);
+        endInput();
         try {
             drained.await();
         } catch (InterruptedException e) {

@@ -261,6 +261,8 @@ final class Upload implements MultipartStage.DataTarget {
         if (draft == null) {
             throw Problem.badRequest("the body held no dataset").toException();
         }
+        // The input is closed (and made durable) on its writer thread while the job sorts and writes the rows.
+        spooler.endInput();
         JobResult result = job.finish(draft.rows());
         spooler.finish();
         DatasetMeta meta = draft.commit(result.counters(), result.summary());

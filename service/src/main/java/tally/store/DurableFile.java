@@ -55,9 +55,14 @@ final class DurableFile {
         return written;
     }
 
-    void commit() throws IOException {
+    /** Flushes and fsyncs what was written so far; a commit after it has little left to sync. */
+    void sync() throws IOException {
         stream.flush();
         channel.force(true);
+    }
+
+    void commit() throws IOException {
+        sync();
         channel.close();
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }

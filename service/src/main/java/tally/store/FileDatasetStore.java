@@ -315,7 +315,7 @@ public final class FileDatasetStore implements DatasetStore {
             this.started = started;
             this.inputFile = new DurableFile(dir.resolve(INPUT));
             this.rowsFile = new DurableFile(dir.resolve(ROWS));
-            this.input = new StoredInput(inputFile.stream());
+            this.input = new StoredInput(inputFile.stream(), inputFile::sync);
         }
 
         @Override

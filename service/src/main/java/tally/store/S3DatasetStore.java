@@ -441,7 +441,8 @@ public final class S3DatasetStore implements DatasetStore {
             this.claimEtag = claimEtag;
             this.inputObject = new S3PartStream(s3, keys.data(id(), token, S3Keys.INPUT));
             this.rowsObject = new S3PartStream(s3, keys.data(id(), token, S3Keys.ROWS));
-            this.input = new StoredInput(inputObject);
+            // Closing the stream completes the object: durable once S3 has answered.
+            this.input = new StoredInput(inputObject, () -> { });
         }
 
         @Override

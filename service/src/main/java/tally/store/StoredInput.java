@@ -14,12 +14,24 @@ import net.jpountz.lz4.LZ4FrameOutputStream;
  * closes it, and so may an abort after a failed commit).
  */
 final class StoredInput extends OutputStream {
+    /** What makes the stored bytes durable once the last frame is written. */
+    interface Durability {
+        void sync() throws IOException;
+    }
+
     private final LZ4FrameOutputStream lz4;
+    private final Durability durability;
     private long originalBytes;
     private boolean closed;
 
-    StoredInput(OutputStream stored) throws IOException {
+    /**
+     * @param durability run when the input is closed: an upload closes it on its writer thread as soon as the
+     *     body has ended, so the fsync overlaps the job's sorting and writing of the rows instead of
+     *     following it at the commit
+     */
+    StoredInput(OutputStream stored, Durability durability) throws IOException {
         this.lz4 = new LZ4FrameOutputStream(stored, LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB);
+        this.durability = durability;
     }
 
     /** The original bytes of {@code stored}, read through a buffer large enough for whole frames' headers. */
@@ -49,6 +61,7 @@ final class StoredInput extends OutputStream {
         if (!closed) {
             closed = true;
             lz4.close();
+            durability.sync();
         }
     }
 }
