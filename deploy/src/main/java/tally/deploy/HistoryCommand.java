@@ -31,6 +31,10 @@ final class HistoryCommand implements Callable<Integer> {
     }
 
     private static String line(HistoryEntry e) {
+        if (e.action().startsWith("token-")) {
+            // Who was let in or shut out, not a version: "token-create succeeded  token ci".
+            return e.time() + "  " + e.action() + " " + e.outcome() + "  " + e.reason() + "  by " + e.actor();
+        }
         return e.time() + "  " + e.action() + " " + e.outcome() + "  " + (e.version() == null ? "-" : e.version())
                 + " (was " + (e.previousVersion() == null ? "nothing" : e.previousVersion()) + ")"
                 + (e.deployId() == null ? "" : "  " + e.deployId())
