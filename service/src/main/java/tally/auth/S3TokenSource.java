@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 public final class S3TokenSource implements TokenSource {
     private static final Duration POLL = Duration.ofSeconds(5);
-    private static final Object MISSING = "no object";
+    /** The version of a list that is not there: not a String, so never taken for an ETag. */
+    private static final Object MISSING = new Object();
 
     private final S3Client s3;
     private final String bucket;
@@ -51,7 +52,7 @@ public final class S3TokenSource implements TokenSource {
         try {
             ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(b -> {
                 b.bucket(bucket).key(key);
-                if (known instanceof String etag && known != MISSING) {
+                if (known instanceof String etag) {
                     b.ifNoneMatch(etag);
                 }
             });
@@ -64,7 +65,7 @@ public final class S3TokenSource implements TokenSource {
                 return null;
             }
             if (e.statusCode() == 404) {
-                return MISSING.equals(known) ? null : new Fetched("", MISSING);
+                return known == MISSING ? null : new Fetched("", MISSING);
             }
             throw new IOException(describe() + " answered " + e.statusCode() + ": " + message(e), e);
         } catch (SdkException e) {

@@ -15,6 +15,7 @@ import net.jpountz.lz4.LZ4FrameOutputStream;
  */
 final class StoredInput extends OutputStream {
     /** What makes the stored bytes durable once the last frame is written. */
+    @FunctionalInterface
     interface Durability {
         void sync() throws IOException;
     }
