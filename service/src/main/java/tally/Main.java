@@ -22,6 +22,7 @@ import tally.auth.ReadAccess;
 import tally.cli.CommandArgs;
 import tally.cli.CommandArgs.Option;
 import tally.cli.CommandArgs.UsageException;
+import tally.http.BuildVersion;
 import tally.http.Json;
 import tally.load.LoadCommand;
 import tally.server.ServerConfig;
@@ -161,7 +162,7 @@ public final class Main {
         ServerConfig config;
         try {
             CommandArgs cli = CommandArgs.parse(OPTIONS, env, args);
-            if (cli.answeredHelpOrVersion(stdout, Main::usage)) {
+            if (cli.answeredHelpOrVersion(stdout, Main::usage, () -> BuildVersion.current().line())) {
                 return 0;
             }
             config = serverConfig(cli);

@@ -14,10 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import tally.http.BuildVersion;
 
 /**
- * The parsed command line of {@code tally} or one of its subcommands: {@code --name value} or
+ * The parsed command line of {@code tally}, {@code tally-deploy} or one of their subcommands: {@code --name value} or
  * {@code --name=value}, flags, positional arguments, and {@code --} to end the options. Each command
  * declares its options once, as a list of {@link Option}; that list drives both the parsing and the
  * usage text, so the help cannot drift from what is accepted.
@@ -243,16 +242,17 @@ public final class CommandArgs {
     }
 
     /**
-     * Answers {@code --help} (the usage) or {@code --version} on {@code out} and returns true; false
-     * when neither was asked for, and the command goes on.
+     * Answers {@code --help} (the usage) or {@code --version} (one line, as {@code tally 0.1.0 (3f2a9c1)})
+     * on {@code out} and returns true; false when neither was asked for, and the command goes on. The
+     * version comes from the caller, which knows where its build stamped it.
      */
-    public boolean answeredHelpOrVersion(OutputStream out, Supplier<String> usage) {
+    public boolean answeredHelpOrVersion(OutputStream out, Supplier<String> usage, Supplier<String> version) {
         if (has(HELP)) {
             print(out, usage.get());
             return true;
         }
         if (has(VERSION)) {
-            print(out, "tally " + BuildVersion.current().version() + " (" + BuildVersion.current().commit() + ")" + "\n");
+            print(out, version.get() + "\n");
             return true;
         }
         return false;
