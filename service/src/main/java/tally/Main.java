@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import tally.auth.ReadAccess;
 import tally.cli.CommandArgs;
+import tally.cli.CommandArgs.Command;
 import tally.cli.CommandArgs.Option;
 import tally.cli.CommandArgs.UsageException;
 import tally.http.BuildVersion;
@@ -117,9 +118,6 @@ public final class Main {
     static final List<Option> OPTIONS = Stream.concat(SERVER_OPTIONS.stream().map(ServerOption::option),
             Stream.of(CommandArgs.HELP, CommandArgs.VERSION)).toList();
 
-    /** Subcommand names are short: their descriptions line up right after them. */
-    private static final int COMMAND_COLUMN = 12;
-
     private final InputStream stdin;
     private final OutputStream stdout;
     private final PrintStream stderr;
@@ -202,13 +200,11 @@ public final class Main {
     }
 
     static String usage() {
-        StringBuilder b = new StringBuilder(CommandArgs.usage("tally [OPTIONS] [COMMAND]", DESCRIPTION, OPTIONS));
-        b.append("Commands:\n");
-        CommandArgs.row(b, "  " + StatsCommand.NAME, StatsCommand.DESCRIPTION, COMMAND_COLUMN);
-        CommandArgs.row(b, "  " + GenerateCommand.NAME, GenerateCommand.DESCRIPTION, COMMAND_COLUMN);
-        CommandArgs.row(b, "  " + LoadCommand.NAME, LoadCommand.DESCRIPTION, COMMAND_COLUMN);
-        CommandArgs.row(b, "  " + MigrateStoreCommand.NAME, MigrateStoreCommand.DESCRIPTION, COMMAND_COLUMN);
-        return b.toString();
+        return CommandArgs.usage("tally [OPTIONS] [COMMAND]", DESCRIPTION, OPTIONS, List.of(
+                new Command(StatsCommand.NAME, StatsCommand.DESCRIPTION),
+                new Command(GenerateCommand.NAME, GenerateCommand.DESCRIPTION),
+                new Command(LoadCommand.NAME, LoadCommand.DESCRIPTION),
+                new Command(MigrateStoreCommand.NAME, MigrateStoreCommand.DESCRIPTION)));
     }
 
     private static int serve(ServerConfig config) {
