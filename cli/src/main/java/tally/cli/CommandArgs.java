@@ -42,12 +42,15 @@ public final class CommandArgs {
     private static final int WIDTH = 80;
 
     private final Map<String, String> env;
-    /** Values by long option name or parameter label, in the order given; "" for a flag. */
-    private final Map<String, List<String>> given;
+    /**
+     * Values by declared option, in the order given; "" for a flag. By option, not by name: a command's
+     * own {@code --version V} is not {@link #VERSION}.
+     */
+    private final Map<Option, List<String>> given;
     /** What follows a command parameter: the subcommand's own arguments. */
     private final List<String> rest;
 
-    private CommandArgs(Map<String, String> env, Map<String, List<String>> given, List<String> rest) {
+    private CommandArgs(Map<String, String> env, Map<Option, List<String>> given, List<String> rest) {
         this.env = env;
         this.given = given;
         this.rest = rest;
@@ -64,13 +67,13 @@ public final class CommandArgs {
             if (o.isParameter()) {
                 parameters.add(o);
             } else {
-                byName.put(o.name(), o);
+                declare(byName, o.name(), o);
                 if (o.shortName() != null) {
-                    byName.put(o.shortName(), o);
+                    declare(byName, o.shortName(), o);
                 }
             }
         }
-        Map<String, List<String>> given = new HashMap<>();
+        Map<Option, List<String>> given = new HashMap<>();
         int positionals = 0;
         boolean optionsEnded = false;
         int i = 0;
@@ -81,7 +84,7 @@ public final class CommandArgs {
                     throw new UsageException("unexpected argument: " + arg);
                 }
                 Option parameter = parameters.get(positionals++);
-                given.put(parameter.name(), List.of(arg));
+                given.put(parameter, List.of(arg));
                 if (parameter.isCommand()) {
                     return new CommandArgs(env, given, List.of(args).subList(i, args.length));
                 }
@@ -110,13 +113,20 @@ public final class CommandArgs {
             } else {
                 throw new UsageException("option " + o.name() + " needs a value (" + o.label() + ")");
             }
-            List<String> values = given.computeIfAbsent(o.name(), n -> new ArrayList<>());
+            List<String> values = given.computeIfAbsent(o, n -> new ArrayList<>());
             if (!values.isEmpty() && !o.many()) {
                 throw new UsageException("option " + o.name() + " given more than once");
             }
             values.add(value);
         }
         return new CommandArgs(env, given, List.of());
+    }
+
+    /** A command's own option must not hide another, as a release's --version V would hide -V/--version. */
+    private static void declare(Map<String, Option> byName, String name, Option o) {
+        if (byName.put(name, o) != null) {
+            throw new IllegalArgumentException("option " + name + " is declared twice");
+        }
     }
 
     /**
@@ -129,7 +139,7 @@ public final class CommandArgs {
     }
 
     public boolean has(Option flag) {
-        return given.containsKey(flag.name());
+        return given.containsKey(flag);
     }
 
     /**
@@ -142,7 +152,7 @@ public final class CommandArgs {
 
     /** The given value, else the environment variable if set and not empty, else the default; null if none. */
     public String string(Option o) {
-        List<String> values = given.get(o.name());
+        List<String> values = given.get(o);
         if (values != null) {
             return values.get(0);
         }
@@ -156,11 +166,11 @@ public final class CommandArgs {
     }
 
     /**
-     * Every value of a {@link Option#repeatable repeatable} option in the order given; else the environment variable or
-     * the default as the one value; else none.
+     * Every value of a {@link Option#repeatable repeatable} option in the order given; else the environment
+     * variable or the default as the one value; else none.
      */
     public List<String> strings(Option o) {
-        List<String> values = given.get(o.name());
+        List<String> values = given.get(o);
         if (values != null) {
             return List.copyOf(values);
         }
@@ -170,6 +180,18 @@ public final class CommandArgs {
 
     public int intValue(Option o) throws UsageException {
         return number(o, Integer::parseInt, "a whole number");
+    }
+
+    /** One of the {@code allowed} words, as {@code --read-access public|token}; any other is a usage error. */
+    public String oneOf(Option o, String... allowed) throws UsageException {
+        String text = required(o);
+        if (List.of(allowed).contains(text)) {
+            return text;
+        }
+        String last = allowed[allowed.length - 1];
+        String choices = allowed.length == 1 ? last
+                : String.join(", ", List.of(allowed).subList(0, allowed.length - 1)) + " or " + last;
+        throw invalid(o, text, choices, null);
     }
 
     /** A whole number from {@code min} to {@code max}, both included; out of range is a usage error. */
@@ -304,7 +326,7 @@ public final class CommandArgs {
     /** Names where the bad value came from, so a stray environment variable is easy to find. */
     private UsageException invalid(Option o, String text, String expected, Exception cause) {
         String source;
-        if (given.containsKey(o.name())) {
+        if (given.containsKey(o)) {
             source = o.name();
         } else if (o.env() != null && text.equals(env.get(o.env()))) {
             source = o.name() + " (from " + o.env() + ")";

@@ -305,4 +305,36 @@ class CommandArgsTest {
         assertThat(version).hasToString("t 1.0\n");
         assertThat(neither).hasToString("");
     }
+
+    @Test
+    void a_value_from_a_fixed_set_names_the_words_allowed() throws UsageException {
+        Option access = Option.value("--read-access", "public|token", "Who may read").withDefault("public");
+        Option action = Option.parameter("ACTION", "What to plan");
+        List<Option> options = List.of(access, action);
+
+        assertThat(CommandArgs.parse(options, Map.of()).oneOf(access, "public", "token")).isEqualTo("public");
+        assertThat(CommandArgs.parse(options, Map.of(), "--read-access=token").oneOf(access, "public", "token")).isEqualTo("token");
+        assertThatThrownBy(() -> CommandArgs.parse(options, Map.of(), "--read-access", "all").oneOf(access, "public", "token"))
+                .isInstanceOf(UsageException.class).hasMessage("invalid value for --read-access: 'all' is not public or token");
+        assertThatThrownBy(() -> CommandArgs.parse(options, Map.of(), "deploy").oneOf(action, "release", "rollback", "teardown"))
+                .hasMessage("invalid value for ACTION: 'deploy' is not release, rollback or teardown");
+        assertThatThrownBy(() -> CommandArgs.parse(options, Map.of()).oneOf(action, "release")).hasMessage("missing ACTION");
+    }
+
+    @Test
+    void a_commands_own_version_option_is_not_the_version_flag() throws UsageException {
+        Option releaseVersion = Option.value("--version", "V", "The release");
+        CommandArgs cli = CommandArgs.parse(List.of(releaseVersion, CommandArgs.HELP), Map.of(), "--version", "1.2.0");
+
+        assertThat(cli.has(CommandArgs.VERSION)).isFalse();
+        assertThat(cli.string(releaseVersion)).isEqualTo("1.2.0");
+    }
+
+    @Test
+    void an_option_name_declared_twice_is_a_mistake_in_the_command_not_the_command_line() {
+        Option releaseVersion = Option.value("--version", "V", "The release");
+
+        assertThatThrownBy(() -> CommandArgs.parse(List.of(releaseVersion, CommandArgs.VERSION), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("option --version is declared twice");
+    }
 }
