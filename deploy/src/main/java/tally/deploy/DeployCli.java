@@ -96,16 +96,16 @@ public final class DeployCli {
         DeployCli cli = null;
         try {
             DeployCommand command = root();
-            CommandArgs line = CommandArgs.parse(command.options(), env, args);
+            CommandArgs global = CommandArgs.parse(command.options(), env, args);
+            CommandArgs line = global;
             while (true) {
                 String usage = command.usage(String.join(" ", path));
                 if (line.answeredHelpOrVersion(out, () -> usage, () -> VERSION)) {
                     return 0;
                 }
-                if (cli == null) {
-                    cli = new DeployCli(line, out, err);
-                }
                 if (command.action() != null) {
+                    // Only now: help needs neither the global options' values nor Jackson (0.1 s to load).
+                    cli = globalOptions(global, out, err, path);
                     return command.action().run(cli, line);
                 }
                 command = subcommand(command, line);
@@ -122,6 +122,17 @@ public final class DeployCli {
         } finally {
             out.flush();
             err.flush();
+        }
+    }
+
+    /** A bad global option is the root's to explain: the message and the --help pointer name tally-deploy alone. */
+    private static DeployCli globalOptions(CommandArgs global, PrintWriter out, PrintWriter err, List<String> path)
+            throws UsageException {
+        try {
+            return new DeployCli(global, out, err);
+        } catch (UsageException e) {
+            path.subList(1, path.size()).clear();
+            throw e;
         }
     }
 

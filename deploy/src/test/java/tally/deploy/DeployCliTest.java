@@ -84,6 +84,19 @@ class DeployCliTest {
     }
 
     @Test
+    void a_commands_help_works_even_with_a_bad_global_option_which_running_it_reports_as_the_roots() {
+        Map<String, String> env = Map.of("TALLY_DEPLOY_MAX_ATTEMPTS", "many");
+
+        Cli.Run help = Cli.in(env, "status", "--help");
+        Cli.Run run = Cli.in(env, "status", "--env", "staging");
+
+        assertThat(help.exit()).isZero();
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("tally-deploy: invalid value for --max-attempts (from TALLY_DEPLOY_MAX_ATTEMPTS):"
+                + " 'many' is not a whole number\nTry 'tally-deploy --help' for the options.\n");
+    }
+
+    @Test
     void a_groups_help_lists_its_subcommands() {
         Cli.Run run = Cli.in(Map.of(), "token", "--help");
 
