@@ -12,6 +12,7 @@ import java.util.Map;
 import tally.cli.CommandArgs;
 import tally.cli.CommandArgs.Option;
 import tally.cli.CommandArgs.UsageException;
+import tally.http.BuildVersion;
 import tally.sample.BookmarkGenerator;
 
 /**
@@ -48,7 +49,7 @@ public final class GenerateCommand {
         Path out;
         try {
             CommandArgs cli = CommandArgs.parse(OPTIONS, Map.of(), args);
-            if (cli.answeredHelpOrVersion(stdout, GenerateCommand::usage)) {
+            if (cli.answeredHelpOrVersion(stdout, GenerateCommand::usage, () -> BuildVersion.current().line())) {
                 return 0;
             }
             bytes = cli.bytes(SIZE);

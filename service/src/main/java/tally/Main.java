@@ -20,8 +20,10 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import tally.auth.ReadAccess;
 import tally.cli.CommandArgs;
+import tally.cli.CommandArgs.Command;
 import tally.cli.CommandArgs.Option;
 import tally.cli.CommandArgs.UsageException;
+import tally.http.BuildVersion;
 import tally.http.Json;
 import tally.load.LoadCommand;
 import tally.server.ServerConfig;
@@ -116,9 +118,6 @@ public final class Main {
     static final List<Option> OPTIONS = Stream.concat(SERVER_OPTIONS.stream().map(ServerOption::option),
             Stream.of(CommandArgs.HELP, CommandArgs.VERSION)).toList();
 
-    /** Subcommand names are short: their descriptions line up right after them. */
-    private static final int COMMAND_COLUMN = 12;
-
     private final InputStream stdin;
     private final OutputStream stdout;
     private final PrintStream stderr;
@@ -161,7 +160,7 @@ public final class Main {
         ServerConfig config;
         try {
             CommandArgs cli = CommandArgs.parse(OPTIONS, env, args);
-            if (cli.answeredHelpOrVersion(stdout, Main::usage)) {
+            if (cli.answeredHelpOrVersion(stdout, Main::usage, () -> BuildVersion.current().line())) {
                 return 0;
             }
             config = serverConfig(cli);
@@ -201,13 +200,11 @@ public final class Main {
     }
 
     static String usage() {
-        StringBuilder b = new StringBuilder(CommandArgs.usage("tally [OPTIONS] [COMMAND]", DESCRIPTION, OPTIONS));
-        b.append("Commands:\n");
-        CommandArgs.row(b, "  " + StatsCommand.NAME, StatsCommand.DESCRIPTION, COMMAND_COLUMN);
-        CommandArgs.row(b, "  " + GenerateCommand.NAME, GenerateCommand.DESCRIPTION, COMMAND_COLUMN);
-        CommandArgs.row(b, "  " + LoadCommand.NAME, LoadCommand.DESCRIPTION, COMMAND_COLUMN);
-        CommandArgs.row(b, "  " + MigrateStoreCommand.NAME, MigrateStoreCommand.DESCRIPTION, COMMAND_COLUMN);
-        return b.toString();
+        return CommandArgs.usage("tally [OPTIONS] [COMMAND]", DESCRIPTION, OPTIONS, List.of(
+                new Command(StatsCommand.NAME, StatsCommand.DESCRIPTION),
+                new Command(GenerateCommand.NAME, GenerateCommand.DESCRIPTION),
+                new Command(LoadCommand.NAME, LoadCommand.DESCRIPTION),
+                new Command(MigrateStoreCommand.NAME, MigrateStoreCommand.DESCRIPTION)));
     }
 
     private static int serve(ServerConfig config) {

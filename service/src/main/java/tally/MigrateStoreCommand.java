@@ -13,6 +13,7 @@ import java.util.Optional;
 import tally.cli.CommandArgs;
 import tally.cli.CommandArgs.Option;
 import tally.cli.CommandArgs.UsageException;
+import tally.http.BuildVersion;
 import tally.store.DatasetExistsException;
 import tally.store.DatasetMeta;
 import tally.store.DatasetPage;
@@ -66,7 +67,7 @@ public final class MigrateStoreCommand {
         URI endpoint;
         try {
             CommandArgs cli = CommandArgs.parse(OPTIONS, env, args);
-            if (cli.answeredHelpOrVersion(stdout, MigrateStoreCommand::usage)) {
+            if (cli.answeredHelpOrVersion(stdout, MigrateStoreCommand::usage, () -> BuildVersion.current().line())) {
                 return 0;
             }
             from = cli.required(FROM);

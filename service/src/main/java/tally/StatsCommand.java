@@ -19,6 +19,7 @@ import java.util.zip.GZIPInputStream;
 import tally.cli.CommandArgs;
 import tally.cli.CommandArgs.Option;
 import tally.cli.CommandArgs.UsageException;
+import tally.http.BuildVersion;
 import tally.job.Failures;
 import tally.job.JobConfig;
 import tally.job.SummaryJson;
@@ -79,7 +80,7 @@ public final class StatsCommand {
         JobConfig config;
         try {
             CommandArgs cli = CommandArgs.parse(OPTIONS, Map.of(), args);
-            if (cli.answeredHelpOrVersion(stdout, StatsCommand::usage)) {
+            if (cli.answeredHelpOrVersion(stdout, StatsCommand::usage, () -> BuildVersion.current().line())) {
                 return 0;
             }
             input = "-".equals(cli.required(FILE)) ? null : cli.path(FILE);

@@ -1,125 +1,183 @@
 package tally.deploy;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
+import tally.cli.CommandArgs;
+import tally.cli.CommandArgs.Option;
+import tally.cli.CommandArgs.UsageException;
 
 /**
  * {@code tally-deploy}: publish the service jar to S3 and release it to EC2 environments; publish the Spark
- * job and run it on EMR. Global options also read environment variables, so a pipeline can set them once.
+ * job and run it on EMR. Global options come before the command and also read environment variables, so a
+ * pipeline can set them once. Exit codes: 0 done, 1 failed, 2 usage, 3 the environment is locked, 70 an
+ * unexpected error.
  */
-@Command(name = "tally-deploy", mixinStandardHelpOptions = true, version = "tally-deploy 0.1",
-        description = "Publish Tally releases to S3 and roll them out to EC2 with health gates; run the Spark job on EMR.",
-        subcommands = {PublishCommand.class, ReleaseCommand.class, RollbackCommand.class, StatusCommand.class,
-                HistoryCommand.class, TeardownCommand.class, PlanCommand.class, SmokeCommand.class, TokenCommand.class,
-                EmrCommand.class})
 public final class DeployCli {
-    @Spec
-    CommandLine.Model.CommandSpec spec;
+    static final String NAME = "tally-deploy";
+    static final String VERSION = "tally-deploy 0.1";
+    static final String DESCRIPTION =
+            "Publish Tally releases to S3 and roll them out to EC2 with health gates; run the Spark job on EMR.";
 
-    @Option(names = "--region", defaultValue = "${env:TALLY_DEPLOY_REGION:-us-east-1}",
-            description = "AWS region (env TALLY_DEPLOY_REGION; default ${DEFAULT-VALUE})")
-    String region;
+    static final Option REGION = Option.value("--region", "REGION", "AWS region")
+            .withEnv("TALLY_DEPLOY_REGION").withDefault("us-east-1");
+    static final Option BUCKET = Option.value("--bucket", "BUCKET", "S3 bucket for releases, locks and history")
+            .withEnv("TALLY_DEPLOY_BUCKET");
+    static final Option ENDPOINT_URL = Option.value("--endpoint-url", "URL",
+            "Send EC2, S3, IAM and EMR calls here, e.g. a moto_server").withEnv("TALLY_DEPLOY_ENDPOINT_URL");
+    static final Option REHEARSAL_DIR = Option.value("--rehearsal-dir", "DIR", "Rehearse: run launched instances and"
+            + " submitted EMR steps on this machine, sandboxed under this directory").withEnv("TALLY_DEPLOY_REHEARSAL_DIR");
+    static final Option MAX_ATTEMPTS = Option.value("--max-attempts", "N",
+            "Attempts per AWS call, retries with backoff included").withEnv("TALLY_DEPLOY_MAX_ATTEMPTS").withDefault(5);
+    static final Option JSON = Option.flag(null, "--json", "Print the result as JSON on stdout (progress goes to stderr)");
 
-    @Option(names = "--endpoint-url", defaultValue = "${env:TALLY_DEPLOY_ENDPOINT_URL}",
-            description = "Send EC2, S3, IAM and EMR calls here, e.g. a moto_server (env TALLY_DEPLOY_ENDPOINT_URL)")
-    String endpointUrl;
-
-    @Option(names = "--bucket", defaultValue = "${env:TALLY_DEPLOY_BUCKET}",
-            description = "S3 bucket for releases, locks and history (env TALLY_DEPLOY_BUCKET)")
-    String bucket;
-
-    @Option(names = "--json", description = "Print the result as JSON on stdout (progress goes to stderr)")
-    boolean json;
-
-    @Option(names = "--rehearsal-dir", defaultValue = "${env:TALLY_DEPLOY_REHEARSAL_DIR}",
-            description = "Rehearse: run launched instances and submitted EMR steps on this machine, sandboxed under"
-                    + " this directory (env TALLY_DEPLOY_REHEARSAL_DIR)")
-    Path rehearsalDir;
-
-    @Option(names = "--max-attempts", defaultValue = "${env:TALLY_DEPLOY_MAX_ATTEMPTS:-5}",
-            description = "Attempts per AWS call, retries with backoff included (default ${DEFAULT-VALUE})")
-    int maxAttempts;
+    /** The environment a command works on; every command but publish and emr takes it. */
+    static final Option ENV = Option.value("--env", "ENV", "Environment, e.g. staging");
 
     final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final String region;
+    private final URI endpoint;
+    private final String bucket;
+    final Path rehearsalDir;
+    private final int maxAttempts;
+    private final boolean json;
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    /** The global options, converted: a bad value is a usage error before any command runs. */
+    private DeployCli(CommandArgs global, PrintWriter out, PrintWriter err) throws UsageException {
+        String endpointUrl = global.string(ENDPOINT_URL);
+        this.region = global.required(REGION);
+        this.endpoint = endpointUrl == null || endpointUrl.isBlank() ? null : global.uri(ENDPOINT_URL);
+        this.bucket = global.string(BUCKET);
+        this.rehearsalDir = global.path(REHEARSAL_DIR);
+        this.maxAttempts = global.intValue(MAX_ATTEMPTS, 1, Integer.MAX_VALUE);
+        this.json = global.has(JSON);
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Every command, as the root's usage lists them. */
+    static DeployCommand root() {
+        List<Option> options = List.of(REGION, BUCKET, ENDPOINT_URL, REHEARSAL_DIR, MAX_ATTEMPTS, JSON,
+                DeployCommand.COMMAND, CommandArgs.HELP, CommandArgs.VERSION);
+        return new DeployCommand(NAME, "[OPTIONS] COMMAND [COMMAND OPTIONS]", DESCRIPTION, options, null, List.of(
+                PublishCommand.COMMAND, ReleaseCommand.COMMAND, RollbackCommand.COMMAND, StatusCommand.COMMAND,
+                HistoryCommand.COMMAND, TeardownCommand.COMMAND, PlanCommand.COMMAND, SmokeCommand.COMMAND,
+                TokenCommand.COMMAND, EmrCommand.COMMAND));
+    }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        // UTF-8, as the tally command writes: the JSON and the messages carry names and paths as given.
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+        System.exit(run(args, out, err, System.getenv()));
     }
 
-    /** The command line with its error mapping: what {@code main} runs and what the tests run. */
-    public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new DeployCli());
-        cli.registerConverter(Duration.class, DeployCli::parseDuration);
-        cli.setExecutionExceptionHandler((e, line, parsed) -> {
-            // "emr run", not "run": the command's name under tally-deploy.
-            String name = line.getCommandSpec().qualifiedName().substring(line.getCommandSpec().root().name().length()).strip();
-            DeployException failure = e instanceof DeployException d ? d
-                    : e instanceof SdkException s ? AwsErrors.describe(name, s) : null;
-            DeployCli root = line.getParent() == null ? line.getCommand() : rootOf(line).getCommand();
-            if (failure == null) {
-                line.getErr().println("tally-deploy: unexpected error");
-                e.printStackTrace(line.getErr());
-                return 70;
+    /**
+     * Runs a command line and returns its exit code: what {@code main} runs and what the tests run. Errors
+     * are mapped here, once: a usage error exits 2 with what to fix; a {@link DeployException}, or an AWS
+     * error as {@link AwsErrors#describe} words it, exits with its code, with {@code --json} also as
+     * {@code {"outcome":"failed","error":...}} on stdout; anything else exits 70 with its stack trace.
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+        List<String> path = new ArrayList<>(List.of(NAME));
+        DeployCli cli = null;
+        try {
+            DeployCommand command = root();
+            CommandArgs global = CommandArgs.parse(command.options(), env, args);
+            CommandArgs line = global;
+            while (true) {
+                String usage = command.usage(String.join(" ", path));
+                if (line.answeredHelpOrVersion(out, () -> usage, () -> VERSION)) {
+                    return 0;
+                }
+                if (command.action() != null) {
+                    // Only now: help needs neither the global options' values nor Jackson (0.1 s to load).
+                    cli = globalOptions(global, out, err, path);
+                    return command.action().run(cli, line);
+                }
+                command = subcommand(command, line);
+                path.add(command.name());
+                line = CommandArgs.parse(command.options(), env, line.rest());
             }
-            if (root.json) {
-                line.getOut().println(root.toJson(java.util.Map.of("outcome", "failed", "error", failure.getMessage())));
-                line.getOut().flush();
-            }
-            line.getErr().println("tally-deploy " + name + ": " + failure.getMessage());
-            line.getErr().flush();
-            return failure.exitCode();
-        });
-        return cli;
-    }
-
-    private static CommandLine rootOf(CommandLine line) {
-        CommandLine root = line;
-        while (root.getParent() != null) {
-            root = root.getParent();
+        } catch (UsageException e) {
+            String called = String.join(" ", path);
+            err.println(called + ": " + e.getMessage());
+            err.println("Try '" + called + " --help' for the options.");
+            return 2;
+        } catch (InterruptedException | RuntimeException e) {
+            return failed(e, String.join(" ", path.subList(1, path.size())), cli, out, err);
+        } finally {
+            out.flush();
+            err.flush();
         }
-        return root;
     }
 
-    /** Accepts 200ms, 30s, 5m, 1h or an ISO-8601 duration (PT30S, PT5M, P1D). */
+    /** A bad global option is the root's to explain: the message and the --help pointer name tally-deploy alone. */
+    private static DeployCli globalOptions(CommandArgs global, PrintWriter out, PrintWriter err, List<String> path)
+            throws UsageException {
+        try {
+            return new DeployCli(global, out, err);
+        } catch (UsageException e) {
+            path.subList(1, path.size()).clear();
+            throw e;
+        }
+    }
+
+    private static DeployCommand subcommand(DeployCommand parent, CommandArgs line) throws UsageException {
+        String name = line.string(DeployCommand.COMMAND);
+        List<String> names = parent.subcommands().stream().map(DeployCommand::name).toList();
+        if (name == null) {
+            throw new UsageException("missing COMMAND: " + String.join(", ", names));
+        }
+        return parent.subcommand(name).orElseThrow(
+                () -> new UsageException("unknown command: " + name + " (commands: " + String.join(", ", names) + ")"));
+    }
+
+    /** A failure the user can act on exits with its code and says why; anything else is a bug: exit 70. */
+    private static int failed(Exception e, String command, DeployCli cli, PrintWriter out, PrintWriter err) {
+        DeployException failure = e instanceof DeployException d ? d
+                : e instanceof SdkException s ? AwsErrors.describe(command, s) : null;
+        if (failure == null || cli == null) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            err.println(NAME + ": unexpected error");
+            e.printStackTrace(err);
+            return 70;
+        }
+        if (cli.json) {
+            out.println(cli.toJson(Map.of("outcome", "failed", "error", failure.getMessage())));
+            out.flush();
+        }
+        err.println(NAME + " " + command + ": " + failure.getMessage());
+        return failure.exitCode();
+    }
+
+    /** Accepts 200ms, 30s, 5m, 1h or an ISO-8601 duration (PT30S, PT5M, P1D); see {@link CommandArgs#duration}. */
     static Duration parseDuration(String text) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-        if (t.startsWith("p") || t.startsWith("-p")) {
-            // ISO-8601 before the suffixes: "PT30S" ends with an s too.
-            return Duration.parse(text.trim());
-        }
-        if (t.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-        }
-        if (t.endsWith("s")) {
-            return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
-        }
-        if (t.endsWith("m")) {
-            return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
-        }
-        if (t.endsWith("h")) {
-            return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
-        }
-        return Duration.parse(text);
+        return CommandArgs.parseDuration(text);
     }
 
     AwsClients clients() {
-        return new AwsClients(region, endpoint(), maxAttempts);
-    }
-
-    private URI endpoint() {
-        return endpointUrl == null || endpointUrl.isBlank() ? null : URI.create(endpointUrl);
+        return new AwsClients(region, endpoint, maxAttempts);
     }
 
     /** The environment's data store: {@code --data-store}, else {@code s3://BUCKET/data/ENV/}. */
@@ -138,12 +196,17 @@ public final class DeployCli {
 
     /** Progress goes to stdout for people, to stderr when stdout carries JSON. */
     Progress progress() {
-        return new Progress(json ? spec.commandLine().getErr() : spec.commandLine().getOut());
+        return new Progress(json ? err : out);
+    }
+
+    /** Messages for people beside the result, as a new token's warning: always stderr. */
+    PrintWriter err() {
+        return err;
     }
 
     InstanceHost host(AwsClients aws, int port) {
         return rehearsalDir == null ? new CloudHost(port)
-                : new RehearsalHost(rehearsalDir.toAbsolutePath(), aws.ec2(), Duration.ofMinutes(2), endpoint(), region);
+                : new RehearsalHost(rehearsalDir.toAbsolutePath(), aws.ec2(), Duration.ofMinutes(2), endpoint, region);
     }
 
     /** The release procedure for one environment, wired from the options. */
@@ -161,7 +224,6 @@ public final class DeployCli {
 
     /** Prints a result: as JSON with {@code --json}, else as the given text. */
     void emit(Object result, String text) {
-        PrintWriter out = spec.commandLine().getOut();
         out.println(json ? toJson(result) : text);
         out.flush();
     }
@@ -169,8 +231,8 @@ public final class DeployCli {
     String toJson(Object value) {
         try {
             return mapper.writeValueAsString(value);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -178,7 +240,7 @@ public final class DeployCli {
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             host = "unknown-host";
         }
         return System.getProperty("user.name") + "@" + host + " pid " + ProcessHandle.current().pid();

@@ -1,25 +1,18 @@
 package tally.deploy;
 
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import java.util.List;
+import tally.cli.CommandArgs.Option;
 
-@Command(name = "publish", description = "Upload the Spark job jar as s3://BUCKET/releases/V/tally-spark.jar with its sha256."
-        + " Other bytes under a published version are refused.")
-final class EmrPublishCommand implements Callable<Integer> {
-    @ParentCommand
-    EmrCommand emr;
+/** {@code emr publish}: the Spark job's jar as a release, beside the service's. */
+final class EmrPublishCommand {
+    static final Option VERSION = Option.value("--version", "V", "Release version, e.g. 1.4.0 or a commit id");
+    static final Option JAR = Option.value("--jar", "FILE", "The job jar").withDefault("spark/target/tally-spark.jar");
 
-    @Option(names = "--version", required = true, description = "Release version, e.g. 1.4.0 or a commit id")
-    String version;
+    static final DeployCommand COMMAND = DeployCommand.of("publish", "--version V [--jar FILE]",
+            "Upload the Spark job jar as s3://BUCKET/releases/V/tally-spark.jar with its sha256."
+                    + " Other bytes under a published version are refused.", List.of(VERSION, JAR),
+            (cli, args) -> PublishCommand.publish(cli, ReleaseStore.Artifact.SPARK_JOB, args.required(VERSION), args.path(JAR)));
 
-    @Option(names = "--jar", defaultValue = "spark/target/tally-spark.jar", description = "The job jar (default ${DEFAULT-VALUE})")
-    Path jar;
-
-    @Override
-    public Integer call() {
-        return PublishCommand.publish(emr.cli, ReleaseStore.Artifact.SPARK_JOB, version, jar);
+    private EmrPublishCommand() {
     }
 }

@@ -1,25 +1,30 @@
 package tally.deploy;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import tally.cli.CommandArgs;
+import tally.cli.CommandArgs.Option;
+import tally.cli.CommandArgs.UsageException;
 
-@Command(name = "history", description = "Releases, rollbacks and failures of the environment, oldest first.")
-final class HistoryCommand implements Callable<Integer> {
-    @ParentCommand
-    DeployCli cli;
+/** {@code history}: what happened to an environment. */
+final class HistoryCommand {
+    static final Option LIMIT = Option.value("--limit", "N", "Show the last N entries").withDefault(50);
 
-    @Option(names = "--env", required = true)
-    String env;
+    static final DeployCommand COMMAND = DeployCommand.of("history", "--env ENV [--limit N]",
+            "Releases, rollbacks and failures of the environment, oldest first.", List.of(DeployCli.ENV, LIMIT),
+            (cli, args) -> new HistoryCommand(cli, args).run());
 
-    @Option(names = "--limit", defaultValue = "50", description = "Show the last N entries (default ${DEFAULT-VALUE})")
-    int limit;
+    private final DeployCli cli;
+    private final String env;
+    private final int limit;
 
-    @Override
-    public Integer call() {
+    private HistoryCommand(DeployCli cli, CommandArgs args) throws UsageException {
+        this.cli = cli;
+        env = args.required(DeployCli.ENV);
+        limit = args.intValue(LIMIT, 0, Integer.MAX_VALUE);
+    }
+
+    private int run() {
         try (AwsClients aws = cli.clients()) {
             List<HistoryEntry> all = AwsErrors.during("read the history of " + Fleet.checkEnv(env),
                     () -> new History(aws.s3(), cli.bucket(), cli.mapper).read(env));

@@ -3,46 +3,48 @@ package tally.deploy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Address;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
+import tally.cli.CommandArgs;
+import tally.cli.CommandArgs.Option;
+import tally.cli.CommandArgs.UsageException;
 
 /**
  * Prints the steps and AWS calls a release, rollback or teardown would make. It only reads, and asks EC2
  * about each mutating call with {@code DryRun=true}, which checks permissions and parameters and changes
  * nothing: EC2 answers {@code DryRunOperation} when the call would succeed.
  */
-@Command(name = "plan", description = "Print what release, rollback or teardown would do, with EC2 DryRun checks; changes nothing.")
-final class PlanCommand implements Callable<Integer> {
+final class PlanCommand {
     enum Action { release, rollback, teardown }
 
-    @ParentCommand
-    DeployCli cli;
+    static final Option ACTION = Option.parameter("ACTION", "release, rollback or teardown");
+    static final Option VERSION = Option.value("--version", "V", "Version to release (release only)");
+    static final Option COUNT = Option.value("--count", "N", "Instances the release would launch").withDefault(1);
 
-    @Parameters(index = "0", description = "release, rollback or teardown")
-    Action action;
+    static final DeployCommand COMMAND = DeployCommand.of("plan", "release|rollback|teardown --env ENV [OPTIONS]",
+            "Print what release, rollback or teardown would do, with EC2 DryRun checks; changes nothing.",
+            ReleaseOptions.after(ACTION, DeployCli.ENV, VERSION, COUNT), (cli, args) -> new PlanCommand(cli, args).run());
 
-    @Option(names = "--env", required = true)
-    String env;
+    private final DeployCli cli;
+    private final Action action;
+    private final String env;
+    private final String version;
+    private final int count;
+    private final ReleaseOptions options;
 
-    @Option(names = "--version", description = "Version to release (release only)")
-    String version;
-
-    @Option(names = "--count", defaultValue = "1")
-    int count;
-
-    @Mixin
-    ReleaseOptions options;
+    private PlanCommand(DeployCli cli, CommandArgs args) throws UsageException {
+        this.cli = cli;
+        action = Action.valueOf(args.oneOf(ACTION, "release", "rollback", "teardown"));
+        env = args.required(DeployCli.ENV);
+        version = args.string(VERSION);
+        count = args.intValue(COUNT);
+        options = new ReleaseOptions(args);
+    }
 
     /** One planned AWS call and what the read or the dry run found. */
     record Step(String call, String check, boolean ok) {
@@ -52,8 +54,7 @@ final class PlanCommand implements Callable<Integer> {
     record Plan(String action, String env, String version, boolean ok, List<Step> steps) {
     }
 
-    @Override
-    public Integer call() {
+    private int run() {
         List<Step> steps = new ArrayList<>();
         try (AwsClients aws = cli.clients()) {
             Ec2Client ec2 = aws.ec2();

@@ -1,25 +1,19 @@
 package tally.deploy;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import java.util.List;
+import tally.cli.CommandArgs.Option;
 
-@Command(name = "publish", description = "Upload the service jar as release V (s3://BUCKET/releases/V/) with its sha256.")
-final class PublishCommand implements Callable<Integer> {
-    @ParentCommand
-    DeployCli cli;
+/** {@code publish}: the service jar as a release. */
+final class PublishCommand {
+    static final Option VERSION = Option.value("--version", "V", "Release version, e.g. 1.4.0 or a commit id");
+    static final Option JAR = Option.value("--jar", "FILE", "The jar to publish").withDefault("service/target/tally.jar");
 
-    @Option(names = "--version", required = true, description = "Release version, e.g. 1.4.0 or a commit id")
-    String version;
+    static final DeployCommand COMMAND = DeployCommand.of("publish", "--version V [--jar FILE]",
+            "Upload the service jar as release V (s3://BUCKET/releases/V/) with its sha256.", List.of(VERSION, JAR),
+            (cli, args) -> publish(cli, ReleaseStore.Artifact.SERVICE, args.required(VERSION), args.path(JAR)));
 
-    @Option(names = "--jar", defaultValue = "service/target/tally.jar", description = "The jar to publish (default ${DEFAULT-VALUE})")
-    Path jar;
-
-    @Override
-    public Integer call() {
-        return publish(cli, ReleaseStore.Artifact.SERVICE, version, jar);
+    private PublishCommand() {
     }
 
     /** Publishes {@code jar} as {@code artifact} of release {@code version} and prints what it did. */

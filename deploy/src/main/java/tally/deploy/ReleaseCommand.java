@@ -1,30 +1,33 @@
 package tally.deploy;
 
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import tally.cli.CommandArgs;
+import tally.cli.CommandArgs.Option;
+import tally.cli.CommandArgs.UsageException;
 
-@Command(name = "release", description = "Blue/green: launch a new fleet for V, gate it on health, move the address, retire the old fleet.")
-final class ReleaseCommand implements Callable<Integer> {
-    @ParentCommand
-    DeployCli cli;
+/** {@code release}: blue/green to a published version. */
+final class ReleaseCommand {
+    static final Option VERSION = Option.value("--version", "V", "A published version");
+    static final Option COUNT = Option.value("--count", "N", "Instances in the new fleet").withDefault(1);
 
-    @Option(names = "--env", required = true, description = "Environment, e.g. staging")
-    String env;
+    static final DeployCommand COMMAND = DeployCommand.of("release", "--env ENV --version V [OPTIONS]",
+            "Blue/green: launch a new fleet for V, gate it on health, move the address, retire the old fleet.",
+            ReleaseOptions.after(DeployCli.ENV, VERSION, COUNT), (cli, args) -> new ReleaseCommand(cli, args).run());
 
-    @Option(names = "--version", required = true, description = "A published version")
-    String version;
+    private final DeployCli cli;
+    private final String env;
+    private final String version;
+    private final int count;
+    private final ReleaseOptions options;
 
-    @Option(names = "--count", defaultValue = "1", description = "Instances in the new fleet (default ${DEFAULT-VALUE})")
-    int count;
+    private ReleaseCommand(DeployCli cli, CommandArgs args) throws UsageException {
+        this.cli = cli;
+        env = args.required(DeployCli.ENV);
+        version = args.required(VERSION);
+        count = args.intValue(COUNT);
+        options = new ReleaseOptions(args);
+    }
 
-    @Mixin
-    ReleaseOptions options;
-
-    @Override
-    public Integer call() {
+    private int run() {
         Progress progress = cli.progress();
         try (AwsClients aws = cli.clients()) {
             Release.Outcome outcome = cli.release(aws, env, options, progress).release(version, count, options.forceUnlock);

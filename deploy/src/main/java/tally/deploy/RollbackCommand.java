@@ -1,24 +1,25 @@
 package tally.deploy;
 
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import tally.cli.CommandArgs;
+import tally.cli.CommandArgs.UsageException;
 
-@Command(name = "rollback", description = "Release the environment's previous version again (same health gates).")
-final class RollbackCommand implements Callable<Integer> {
-    @ParentCommand
-    DeployCli cli;
+/** {@code rollback}: the previous successful version, released again. */
+final class RollbackCommand {
+    static final DeployCommand COMMAND = DeployCommand.of("rollback", "--env ENV [OPTIONS]",
+            "Release the environment's previous version again (same health gates).", ReleaseOptions.after(DeployCli.ENV),
+            (cli, args) -> new RollbackCommand(cli, args).run());
 
-    @Option(names = "--env", required = true)
-    String env;
+    private final DeployCli cli;
+    private final String env;
+    private final ReleaseOptions options;
 
-    @Mixin
-    ReleaseOptions options;
+    private RollbackCommand(DeployCli cli, CommandArgs args) throws UsageException {
+        this.cli = cli;
+        env = args.required(DeployCli.ENV);
+        options = new ReleaseOptions(args);
+    }
 
-    @Override
-    public Integer call() {
+    private int run() {
         Progress progress = cli.progress();
         try (AwsClients aws = cli.clients()) {
             Release.Outcome outcome = cli.release(aws, env, options, progress).rollback(options.forceUnlock);

@@ -10,42 +10,45 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
+import tally.cli.CommandArgs;
+import tally.cli.CommandArgs.Option;
+import tally.cli.CommandArgs.UsageException;
 
 /**
  * Checks the live release as a client sees it. Writes need a token: {@code --token} (or {@code TALLY_TOKEN})
  * if given, else a token made for this run ({@code smoke-...}) and revoked when it ends, which also checks
  * that the instances take up a new token without a release.
  */
-@Command(name = "smoke", description = "Check the live release through the stable address: health, version, writes"
-        + " closed to anonymous clients, and one tiny dataset uploaded and deleted with a token.")
-final class SmokeCommand implements Callable<Integer> {
+final class SmokeCommand {
     /** Two valid records: both must be kept (lines = kept + no_tags + skipped, docs/stats-contract.md). */
     static final String DATASET = """
             {"id":"smoke-1","updated":"Sun, 06 Sep 2009 11:36:20 +0000","tags":[{"term":"trips"},{"term":"howto"}]}
             {"id":"smoke-2","updated":"Mon, 07 Sep 2009 08:01:02 +0000","tags":[{"term":"java"}]}
             """;
 
-    @ParentCommand
-    DeployCli cli;
+    static final Option TOKEN = Option.value("--token", "TOKEN", "A write token of the environment; without it smoke"
+            + " makes one for the run and revokes it at the end").withEnv("TALLY_TOKEN");
+    static final Option TOKEN_WAIT = Option.value("--token-wait", "DURATION",
+            "How long a token made for the run may take to be accepted").withDefault("30s");
 
-    @Option(names = "--env", required = true)
-    String env;
+    static final DeployCommand COMMAND = DeployCommand.of("smoke", "--env ENV [--token TOKEN] [OPTIONS]",
+            "Check the live release through the stable address: health, version, writes closed to anonymous clients,"
+                    + " and one tiny dataset uploaded and deleted with a token.",
+            ReleaseOptions.after(DeployCli.ENV, TOKEN, TOKEN_WAIT), (cli, args) -> new SmokeCommand(cli, args).run());
 
-    @Option(names = "--token", defaultValue = "${env:TALLY_TOKEN}", description = "A write token of the environment"
-            + " (env TALLY_TOKEN); without it smoke makes one for the run and revokes it at the end")
-    String token;
+    private final DeployCli cli;
+    private final String env;
+    private final String token;
+    private final Duration tokenWait;
+    private final ReleaseOptions options;
 
-    @Option(names = "--token-wait", defaultValue = "30s", description = "How long a token made for the run may take to"
-            + " be accepted (default ${DEFAULT-VALUE})")
-    Duration tokenWait;
-
-    @Mixin
-    ReleaseOptions options;
+    private SmokeCommand(DeployCli cli, CommandArgs args) throws UsageException {
+        this.cli = cli;
+        env = args.required(DeployCli.ENV);
+        token = args.string(TOKEN);
+        tokenWait = args.duration(TOKEN_WAIT);
+        options = new ReleaseOptions(args);
+    }
 
     /** A smoke token older than this was left by a run that died: the next run revokes it. */
     private static final Duration STALE_SMOKE_TOKEN = Duration.ofHours(1);
@@ -58,8 +61,7 @@ final class SmokeCommand implements Callable<Integer> {
     record Result(String env, String version, String address, boolean passed, List<Check> checks) {
     }
 
-    @Override
-    public Integer call() throws InterruptedException {
+    private int run() throws InterruptedException {
         try (AwsClients aws = cli.clients()) {
             Fleet fleet = new Fleet(aws.ec2(), env, options.pollInterval);
             Fleet.Live live = fleet.live().orElseThrow(() -> new DeployException("environment " + env + " has no live release"));

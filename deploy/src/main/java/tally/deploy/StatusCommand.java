@@ -3,24 +3,26 @@ package tally.deploy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import software.amazon.awssdk.services.ec2.model.Address;
 import software.amazon.awssdk.services.ec2.model.Instance;
+import tally.cli.CommandArgs;
+import tally.cli.CommandArgs.UsageException;
 
-@Command(name = "status", description = "The environment's instances, versions, health and stable address.")
-final class StatusCommand implements Callable<Integer> {
-    @ParentCommand
-    DeployCli cli;
+/** {@code status}: an environment as it runs now. */
+final class StatusCommand {
+    static final DeployCommand COMMAND = DeployCommand.of("status", "--env ENV [OPTIONS]",
+            "The environment's instances, versions, health and stable address.", ReleaseOptions.after(DeployCli.ENV),
+            (cli, args) -> new StatusCommand(cli, args).run());
 
-    @Option(names = "--env", required = true)
-    String env;
+    private final DeployCli cli;
+    private final String env;
+    private final ReleaseOptions options;
 
-    @Mixin
-    ReleaseOptions options;
+    private StatusCommand(DeployCli cli, CommandArgs args) throws UsageException {
+        this.cli = cli;
+        env = args.required(DeployCli.ENV);
+        options = new ReleaseOptions(args);
+    }
 
     /** One instance as status shows it; {@code url} is the service on that instance. */
     record InstanceStatus(String id, String state, String version, String deployId, String ip, boolean live, String health,
@@ -31,8 +33,7 @@ final class StatusCommand implements Callable<Integer> {
     record Status(String env, String liveVersion, String address, String url, String data, List<InstanceStatus> instances) {
     }
 
-    @Override
-    public Integer call() {
+    private int run() {
         try (AwsClients aws = cli.clients()) {
             Fleet fleet = new Fleet(aws.ec2(), env, options.pollInterval);
             InstanceHost host = cli.host(aws, options.port);

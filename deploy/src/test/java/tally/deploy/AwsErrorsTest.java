@@ -4,17 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * AWS failures reach the user as messages that say what to do. The endpoint is a loopback HTTP server that
@@ -70,13 +68,9 @@ class AwsErrorsTest {
     }
 
     private String[] status() {
-        StringWriter err = new StringWriter();
-        CommandLine line = DeployCli.commandLine();
-        line.setOut(new PrintWriter(new StringWriter(), true));
-        line.setErr(new PrintWriter(err, true));
-        int exit = line.execute("--endpoint-url", "http://127.0.0.1:" + server.getAddress().getPort(),
+        Cli.Run run = Cli.in(Map.of(), "--endpoint-url", "http://127.0.0.1:" + server.getAddress().getPort(),
                 "--bucket", "b", "--max-attempts", "3", "status", "--env", "staging");
-        return new String[] {Integer.toString(exit), err.toString()};
+        return new String[] {Integer.toString(run.exit()), run.err()};
     }
 
     private void answerEveryCall(int status, String code, String message) throws IOException {

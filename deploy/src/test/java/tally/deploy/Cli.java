@@ -5,7 +5,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine;
+import java.util.Map;
 
 /**
  * Runs {@code tally-deploy} in-process, exactly as {@code main} wires it, against the test's moto, bucket
@@ -37,12 +37,17 @@ final class Cli {
             full.addAll(List.of("--rehearsal-dir", rehearsalDir.toString()));
         }
         full.addAll(List.of(args));
+        return in(Map.of(), full.toArray(String[]::new));
+    }
+
+    /**
+     * {@code tally-deploy ARGS} with this environment and nothing else: no emulator, bucket or rehearsal
+     * unless {@code args} or {@code env} name them. The environment is the test's, never the process's.
+     */
+    static Run in(Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine line = DeployCli.commandLine();
-        line.setOut(new PrintWriter(out, true));
-        line.setErr(new PrintWriter(err, true));
-        int exit = line.execute(full.toArray(String[]::new));
+        int exit = DeployCli.run(args, new PrintWriter(out, true), new PrintWriter(err, true), env);
         return new Run(exit, out.toString(), err.toString());
     }
 

@@ -19,6 +19,11 @@ public record BuildVersion(String version, String commit) {
         return CURRENT;
     }
 
+    /** What {@code tally --version} prints: {@code tally VERSION (COMMIT)}. */
+    public String line() {
+        return "tally " + version + " (" + commit + ")";
+    }
+
     private static BuildVersion read() {
         Properties p = new Properties();
         try (InputStream in = BuildVersion.class.getResourceAsStream("/tally-version.properties")) {

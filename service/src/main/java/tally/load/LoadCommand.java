@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import tally.cli.CommandArgs;
 import tally.cli.CommandArgs.Option;
 import tally.cli.CommandArgs.UsageException;
+import tally.http.BuildVersion;
 
 /**
  * {@code tally load ROWS --jdbc-url URL --table NAME}: rows (SPEC-stats.md, "The row") into a
@@ -70,7 +71,7 @@ public final class LoadCommand {
         Request request;
         try {
             CommandArgs cli = CommandArgs.parse(OPTIONS, env, args);
-            if (cli.answeredHelpOrVersion(stdout, LoadCommand::usage)) {
+            if (cli.answeredHelpOrVersion(stdout, LoadCommand::usage, () -> BuildVersion.current().line())) {
                 return 0;
             }
             request = request(cli);

@@ -3,11 +3,14 @@ package tally.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import tally.cli.CommandArgs.Command;
 import tally.cli.CommandArgs.Option;
 import tally.cli.CommandArgs.UsageException;
 
@@ -196,5 +199,142 @@ class CommandArgsTest {
                 + "      --a-rather-long-option-name=VALUE\n"
                 + "                             A description long enough that it cannot fit on one\n"
                 + "                             line of eighty columns, so it wraps.\n");
+    }
+
+    private static final Option JSON = Option.flag(null, "--json", "Print JSON");
+    private static final Option COMMAND = Option.command("COMMAND", "What to run");
+    private static final List<Option> ROOT = List.of(JSON, OUT, COMMAND, CommandArgs.HELP);
+
+    @Test
+    void a_command_ends_the_parents_options_and_leaves_what_follows_to_the_subcommand() throws UsageException {
+        CommandArgs cli = CommandArgs.parse(ROOT, Map.of(), "--json", "--out=x", "release", "--env", "E", "--json", "-h");
+
+        assertThat(cli.has(JSON)).isTrue();
+        assertThat(cli.string(OUT)).isEqualTo("x");
+        assertThat(cli.has(CommandArgs.HELP)).isFalse();
+        assertThat(cli.string(COMMAND)).isEqualTo("release");
+        assertThat(cli.rest()).containsExactly("--env", "E", "--json", "-h");
+    }
+
+    @Test
+    void without_a_command_nothing_is_left_over_and_an_unknown_option_before_it_is_still_refused() throws UsageException {
+        CommandArgs none = CommandArgs.parse(ROOT, Map.of(), "--json");
+
+        assertThat(none.string(COMMAND)).isNull();
+        assertThat(none.rest()).isEmpty();
+        assertThat(CommandArgs.parse(ROOT, Map.of(), "status").rest()).isEmpty();
+        assertThatThrownBy(() -> CommandArgs.parse(ROOT, Map.of(), "--env", "E", "status"))
+                .isInstanceOf(UsageException.class).hasMessage("unknown option: --env");
+    }
+
+    @Test
+    void a_repeatable_option_keeps_every_value_in_the_order_given() throws UsageException {
+        Option conf = Option.value("--conf", "KEY=VALUE", "A setting").repeatable();
+        List<Option> options = List.of(conf, OUT);
+
+        assertThat(CommandArgs.parse(options, Map.of(), "--conf", "a=1", "--out", "o", "--conf=b=2").strings(conf))
+                .containsExactly("a=1", "b=2");
+        assertThat(CommandArgs.parse(options, Map.of()).strings(conf)).isEmpty();
+        assertThat(CommandArgs.parse(options, Map.of()).strings(OUT)).containsExactly("-");
+        assertThatThrownBy(() -> CommandArgs.parse(options, Map.of(), "--out", "a", "--out", "b"))
+                .hasMessage("option --out given more than once");
+    }
+
+    @Test
+    void a_duration_is_a_number_with_a_unit_or_iso_8601() throws UsageException {
+        Option wait = Option.value("--wait", "DURATION", "How long").withEnv("T_WAIT").withDefault("5m");
+        List<Option> options = List.of(wait);
+
+        assertThat(CommandArgs.parse(options, Map.of()).duration(wait)).isEqualTo(Duration.ofMinutes(5));
+        assertThat(CommandArgs.parse(options, Map.of("T_WAIT", "PT30S")).duration(wait)).isEqualTo(Duration.ofSeconds(30));
+        assertThat(CommandArgs.parse(options, Map.of("T_WAIT", "PT30S"), "--wait", "200ms").duration(wait))
+                .isEqualTo(Duration.ofMillis(200));
+        assertThat(CommandArgs.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(CommandArgs.parseDuration("P1D")).isEqualTo(Duration.ofDays(1));
+    }
+
+    @Test
+    void a_bad_duration_names_the_option_the_value_and_the_forms_accepted() throws UsageException {
+        Option wait = Option.value("--wait", "DURATION", "How long").withEnv("T_WAIT");
+        List<Option> options = List.of(wait);
+
+        assertThatThrownBy(() -> CommandArgs.parse(options, Map.of(), "--wait", "soon").duration(wait))
+                .isInstanceOf(UsageException.class)
+                .hasMessage("invalid value for --wait: 'soon' is not a duration such as 200ms, 30s, 5m, 1h or PT30S");
+        assertThatThrownBy(() -> CommandArgs.parse(options, Map.of("T_WAIT", "5xs")).duration(wait))
+                .hasMessageStartingWith("invalid value for --wait (from T_WAIT): '5xs' is not a duration");
+        assertThatThrownBy(() -> CommandArgs.parse(options, Map.of()).duration(wait))
+                .hasMessage("option --wait needs a value (DURATION)");
+    }
+
+    @Test
+    void a_whole_number_out_of_its_range_is_a_usage_error_that_gives_the_range() throws UsageException {
+        assertThat(parse("--count", "1").intValue(COUNT, 1, 20)).isEqualTo(1);
+        assertThat(parse("--count", "20").intValue(COUNT, 1, 20)).isEqualTo(20);
+        assertThatThrownBy(() -> parse("--count", "21").intValue(COUNT, 1, 20)).isInstanceOf(UsageException.class)
+                .hasMessage("invalid value for --count: '21' is not a whole number from 1 to 20");
+        assertThatThrownBy(() -> parse("--count", "0").intValue(COUNT, 1, Integer.MAX_VALUE))
+                .hasMessage("invalid value for --count: '0' is not a whole number of at least 1");
+        assertThatThrownBy(() -> parse("--count", "x").intValue(COUNT, 1, 20))
+                .hasMessage("invalid value for --count: 'x' is not a whole number");
+    }
+
+    @Test
+    void the_usage_of_a_command_with_subcommands_lists_them_after_the_options() {
+        String usage = CommandArgs.usage("t [OPTIONS] COMMAND", "Test.", List.of(JSON),
+                List.of(new Command("status", "Say how it is"), new Command("a-long-command", "Its own line")));
+
+        assertThat(usage).isEqualTo("Usage: t [OPTIONS] COMMAND\nTest.\n"
+                + "      --json                 Print JSON.\n"
+                + "Commands:\n"
+                + "  status    Say how it is\n"
+                + "  a-long-command\n"
+                + "            Its own line\n");
+    }
+
+    @Test
+    void help_and_version_are_answered_on_a_writer_too() throws UsageException {
+        StringWriter help = new StringWriter();
+        StringWriter version = new StringWriter();
+        StringWriter neither = new StringWriter();
+
+        assertThat(parse("--help").answeredHelpOrVersion(new PrintWriter(help), () -> "Usage: t\n", () -> "t 1.0")).isTrue();
+        assertThat(parse("-V").answeredHelpOrVersion(new PrintWriter(version), () -> "Usage: t\n", () -> "t 1.0")).isTrue();
+        assertThat(parse().answeredHelpOrVersion(new PrintWriter(neither), () -> "Usage: t\n", () -> "t 1.0")).isFalse();
+        assertThat(help).hasToString("Usage: t\n");
+        assertThat(version).hasToString("t 1.0\n");
+        assertThat(neither).hasToString("");
+    }
+
+    @Test
+    void a_value_from_a_fixed_set_names_the_words_allowed() throws UsageException {
+        Option access = Option.value("--read-access", "public|token", "Who may read").withDefault("public");
+        Option action = Option.parameter("ACTION", "What to plan");
+        List<Option> options = List.of(access, action);
+
+        assertThat(CommandArgs.parse(options, Map.of()).oneOf(access, "public", "token")).isEqualTo("public");
+        assertThat(CommandArgs.parse(options, Map.of(), "--read-access=token").oneOf(access, "public", "token")).isEqualTo("token");
+        assertThatThrownBy(() -> CommandArgs.parse(options, Map.of(), "--read-access", "all").oneOf(access, "public", "token"))
+                .isInstanceOf(UsageException.class).hasMessage("invalid value for --read-access: 'all' is not public or token");
+        assertThatThrownBy(() -> CommandArgs.parse(options, Map.of(), "deploy").oneOf(action, "release", "rollback", "teardown"))
+                .hasMessage("invalid value for ACTION: 'deploy' is not release, rollback or teardown");
+        assertThatThrownBy(() -> CommandArgs.parse(options, Map.of()).oneOf(action, "release")).hasMessage("missing ACTION");
+    }
+
+    @Test
+    void a_commands_own_version_option_is_not_the_version_flag() throws UsageException {
+        Option releaseVersion = Option.value("--version", "V", "The release");
+        CommandArgs cli = CommandArgs.parse(List.of(releaseVersion, CommandArgs.HELP), Map.of(), "--version", "1.2.0");
+
+        assertThat(cli.has(CommandArgs.VERSION)).isFalse();
+        assertThat(cli.string(releaseVersion)).isEqualTo("1.2.0");
+    }
+
+    @Test
+    void an_option_name_declared_twice_is_a_mistake_in_the_command_not_the_command_line() {
+        Option releaseVersion = Option.value("--version", "V", "The release");
+
+        assertThatThrownBy(() -> CommandArgs.parse(List.of(releaseVersion, CommandArgs.VERSION), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("option --version is declared twice");
     }
 }

@@ -4,23 +4,28 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import tally.http.BuildVersion;
 
 /**
- * The parsed command line of {@code tally} or one of its subcommands: {@code --name value} or
- * {@code --name=value}, flags, positional arguments, and {@code --} to end the options. Each command
- * declares its options once, as a list of {@link Option}; that list drives both the parsing and the
- * usage text, so the help cannot drift from what is accepted.
+ * The parsed command line of {@code tally}, {@code tally-deploy} or one of their subcommands:
+ * {@code --name value} or {@code --name=value}, flags, positional arguments, and {@code --} to end the
+ * options. Each command declares its options once, as a list of {@link Option}; that list drives both the
+ * parsing and the usage text, so the help cannot drift from what is accepted. A command with subcommands
+ * declares a {@link Option#command} parameter: its options come before the subcommand's name, and
+ * {@link #rest} holds what follows for the subcommand to parse.
  *
  * <p>Why not picocli: building its model by reflection took 0.2-0.25 s in a fresh JVM, which every
  * {@code tally stats} run paid, and the server paid before its first /readyz.
@@ -31,16 +36,24 @@ public final class CommandArgs {
 
     /** Where option descriptions start in the usage text; a wider option name puts its own on the next line. */
     private static final int OPTION_COLUMN = 29;
+    /** Subcommand names are short: their descriptions line up right after them. */
+    private static final int COMMAND_COLUMN = 12;
     /** Usage text wraps to fit a standard terminal. */
     private static final int WIDTH = 80;
 
     private final Map<String, String> env;
-    /** Values by long option name or parameter label; "" for a flag. */
-    private final Map<String, String> given;
+    /**
+     * Values by declared option, in the order given; "" for a flag. By option, not by name: a command's
+     * own {@code --version V} is not {@link #VERSION}.
+     */
+    private final Map<Option, List<String>> given;
+    /** What follows a command parameter: the subcommand's own arguments. */
+    private final List<String> rest;
 
-    private CommandArgs(Map<String, String> env, Map<String, String> given) {
+    private CommandArgs(Map<String, String> env, Map<Option, List<String>> given, List<String> rest) {
         this.env = env;
         this.given = given;
+        this.rest = rest;
     }
 
     /**
@@ -54,13 +67,13 @@ public final class CommandArgs {
             if (o.isParameter()) {
                 parameters.add(o);
             } else {
-                byName.put(o.name(), o);
+                declare(byName, o.name(), o);
                 if (o.shortName() != null) {
-                    byName.put(o.shortName(), o);
+                    declare(byName, o.shortName(), o);
                 }
             }
         }
-        Map<String, String> given = new HashMap<>();
+        Map<Option, List<String>> given = new HashMap<>();
         int positionals = 0;
         boolean optionsEnded = false;
         int i = 0;
@@ -70,8 +83,11 @@ public final class CommandArgs {
                 if (positionals == parameters.size()) {
                     throw new UsageException("unexpected argument: " + arg);
                 }
-                given.put(parameters.get(positionals).name(), arg);
-                positionals++;
+                Option parameter = parameters.get(positionals++);
+                given.put(parameter, List.of(arg));
+                if (parameter.isCommand()) {
+                    return new CommandArgs(env, given, List.of(args).subList(i, args.length));
+                }
                 continue;
             }
             if ("--".equals(arg)) {
@@ -97,11 +113,20 @@ public final class CommandArgs {
             } else {
                 throw new UsageException("option " + o.name() + " needs a value (" + o.label() + ")");
             }
-            if (given.put(o.name(), value) != null) {
+            List<String> values = given.computeIfAbsent(o, n -> new ArrayList<>());
+            if (!values.isEmpty() && !o.many()) {
                 throw new UsageException("option " + o.name() + " given more than once");
             }
+            values.add(value);
         }
-        return new CommandArgs(env, given);
+        return new CommandArgs(env, given, List.of());
+    }
+
+    /** A command's own option must not hide another, as a release's --version V would hide -V/--version. */
+    private static void declare(Map<String, Option> byName, String name, Option o) {
+        if (byName.put(name, o) != null) {
+            throw new IllegalArgumentException("option " + name + " is declared twice");
+        }
     }
 
     /**
@@ -114,14 +139,22 @@ public final class CommandArgs {
     }
 
     public boolean has(Option flag) {
-        return given.containsKey(flag.name());
+        return given.containsKey(flag);
+    }
+
+    /**
+     * The arguments after a {@link Option#command} parameter, for the subcommand to parse; empty when the
+     * command was not given or none follow it.
+     */
+    public String[] rest() {
+        return rest.toArray(String[]::new);
     }
 
     /** The given value, else the environment variable if set and not empty, else the default; null if none. */
     public String string(Option o) {
-        String value = given.get(o.name());
-        if (value != null) {
-            return value;
+        List<String> values = given.get(o);
+        if (values != null) {
+            return values.get(0);
         }
         if (o.env() != null) {
             String fromEnv = env.get(o.env());
@@ -132,8 +165,79 @@ public final class CommandArgs {
         return o.defaultValue();
     }
 
+    /**
+     * Every value of a {@link Option#repeatable repeatable} option in the order given; else the environment
+     * variable or the default as the one value; else none.
+     */
+    public List<String> strings(Option o) {
+        List<String> values = given.get(o);
+        if (values != null) {
+            return List.copyOf(values);
+        }
+        String single = string(o);
+        return single == null ? List.of() : List.of(single);
+    }
+
     public int intValue(Option o) throws UsageException {
         return number(o, Integer::parseInt, "a whole number");
+    }
+
+    /** One of the {@code allowed} words, as {@code --read-access public|token}; any other is a usage error. */
+    public String oneOf(Option o, String... allowed) throws UsageException {
+        String text = required(o);
+        if (List.of(allowed).contains(text)) {
+            return text;
+        }
+        String last = allowed[allowed.length - 1];
+        String choices = allowed.length == 1 ? last
+                : String.join(", ", List.of(allowed).subList(0, allowed.length - 1)) + " or " + last;
+        throw invalid(o, text, choices, null);
+    }
+
+    /** A whole number from {@code min} to {@code max}, both included; out of range is a usage error. */
+    public int intValue(Option o, int min, int max) throws UsageException {
+        int value = intValue(o);
+        if (value < min || value > max) {
+            throw invalid(o, required(o), max == Integer.MAX_VALUE ? "a whole number of at least " + min
+                    : "a whole number from " + min + " to " + max, null);
+        }
+        return value;
+    }
+
+    /** A duration: {@code 200ms}, {@code 30s}, {@code 5m}, {@code 1h}, or ISO-8601 ({@code PT30S}, {@code P1D}). */
+    public Duration duration(Option o) throws UsageException {
+        String text = required(o);
+        try {
+            return parseDuration(text);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw invalid(o, text, "a duration such as 200ms, 30s, 5m, 1h or PT30S", e);
+        }
+    }
+
+    /**
+     * Accepts 200ms, 30s, 5m, 1h or an ISO-8601 duration (PT30S, PT5M, P1D).
+     *
+     * @throws DateTimeParseException or NumberFormatException when the text is neither
+     */
+    public static Duration parseDuration(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.startsWith("p") || t.startsWith("-p")) {
+            // ISO-8601 before the suffixes: "PT30S" ends with an s too.
+            return Duration.parse(text.trim());
+        }
+        if (t.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+        }
+        if (t.endsWith("s")) {
+            return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+        }
+        if (t.endsWith("m")) {
+            return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+        }
+        if (t.endsWith("h")) {
+            return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
+        }
+        return Duration.parse(text);
     }
 
     public long longValue(Option o) throws UsageException {
@@ -152,7 +256,7 @@ public final class CommandArgs {
 
     /** {@code 200M} is 200 MiB; a plain number is bytes. */
     public static long parseBytes(String text) {
-        String value = text.trim().toUpperCase(java.util.Locale.ROOT);
+        String value = text.trim().toUpperCase(Locale.ROOT);
         long unit = 1;
         char last = value.isEmpty() ? ' ' : value.charAt(value.length() - 1);
         if (last == 'K' || last == 'M' || last == 'G') {
@@ -222,7 +326,7 @@ public final class CommandArgs {
     /** Names where the bad value came from, so a stray environment variable is easy to find. */
     private UsageException invalid(Option o, String text, String expected, Exception cause) {
         String source;
-        if (given.containsKey(o.name())) {
+        if (given.containsKey(o)) {
             source = o.name();
         } else if (o.env() != null && text.equals(env.get(o.env()))) {
             source = o.name() + " (from " + o.env() + ")";
@@ -242,20 +346,41 @@ public final class CommandArgs {
         return b.toString();
     }
 
+    /** The usage of a command with subcommands: the options, then "Commands:" and one row per subcommand. */
+    public static String usage(String synopsis, String description, List<Option> options, List<Command> commands) {
+        StringBuilder b = new StringBuilder(usage(synopsis, description, options)).append("Commands:\n");
+        for (Command c : commands) {
+            row(b, "  " + c.name(), c.description(), COMMAND_COLUMN);
+        }
+        return b.toString();
+    }
+
     /**
-     * Answers {@code --help} (the usage) or {@code --version} on {@code out} and returns true; false
-     * when neither was asked for, and the command goes on.
+     * Answers {@code --help} (the usage) or {@code --version} (one line, as {@code tally 0.1.0 (3f2a9c1)})
+     * on {@code out} and returns true; false when neither was asked for, and the command goes on. The
+     * version comes from the caller, which knows where its build stamped it.
      */
-    public boolean answeredHelpOrVersion(OutputStream out, Supplier<String> usage) {
+    public boolean answeredHelpOrVersion(OutputStream out, Supplier<String> usage, Supplier<String> version) {
         if (has(HELP)) {
             print(out, usage.get());
             return true;
         }
         if (has(VERSION)) {
-            print(out, "tally " + BuildVersion.current().version() + " (" + BuildVersion.current().commit() + ")" + "\n");
+            print(out, version.get() + "\n");
             return true;
         }
         return false;
+    }
+
+    /** The same, on a writer (flushed). */
+    public boolean answeredHelpOrVersion(PrintWriter out, Supplier<String> usage, Supplier<String> version) {
+        String text = has(HELP) ? usage.get() : has(VERSION) ? version.get() + "\n" : null;
+        if (text == null) {
+            return false;
+        }
+        out.print(text);
+        out.flush();
+        return true;
     }
 
     /** Help or version text on standard output. */
@@ -304,32 +429,49 @@ public final class CommandArgs {
      * @param description one sentence without the final period; env and default are appended
      * @param env the environment variable read when the option is not given, or null
      * @param defaultValue the value when neither is given, or null
+     * @param many an option that may be given more than once, each value kept ({@link #strings}); a
+     *     parameter that takes the rest of the line: it names a subcommand, and what follows is the
+     *     subcommand's ({@link #rest})
      */
     public record Option(String shortName, String name, String label, String description, String env,
-            String defaultValue) {
+            String defaultValue, boolean many) {
 
         public static Option flag(String shortName, String name, String description) {
-            return new Option(shortName, name, null, description, null, null);
+            return new Option(shortName, name, null, description, null, null, false);
         }
 
         public static Option value(String name, String label, String description) {
-            return new Option(null, name, label, description, null, null);
+            return new Option(null, name, label, description, null, null, false);
         }
 
         public static Option parameter(String label, String description) {
-            return new Option(null, label, null, description, null, null);
+            return new Option(null, label, null, description, null, null, false);
+        }
+
+        /** The positional parameter naming a subcommand: the arguments after it are the subcommand's. */
+        public static Option command(String label, String description) {
+            return new Option(null, label, null, description, null, null, true);
         }
 
         public Option withEnv(String variable) {
-            return new Option(shortName, name, label, description, variable, defaultValue);
+            return new Option(shortName, name, label, description, variable, defaultValue, many);
         }
 
         public Option withDefault(Object value) {
-            return new Option(shortName, name, label, description, env, String.valueOf(value));
+            return new Option(shortName, name, label, description, env, String.valueOf(value), many);
+        }
+
+        /** An option that may be given more than once ({@code --conf A=1 --conf B=2}); read with {@link #strings}. */
+        public Option repeatable() {
+            return new Option(shortName, name, label, description, env, defaultValue, true);
         }
 
         boolean isParameter() {
             return !name.startsWith("-");
+        }
+
+        boolean isCommand() {
+            return isParameter() && many;
         }
 
         boolean takesValue() {
@@ -348,6 +490,10 @@ public final class CommandArgs {
             }
             return source.isEmpty() ? description + "." : description + " (" + source + ").";
         }
+    }
+
+    /** A subcommand as its parent's usage lists it. */
+    public record Command(String name, String description) {
     }
 
     /** A command line that cannot be run: exit 2, the message, then the command's usage. */
