@@ -59,7 +59,7 @@ public final class Release {
 
     public Outcome release(String version, int count, boolean forceUnlock) {
         if (count < 1 || count > 20) {
-            throw new DeployException("--count must be between 1 and 20, not " + count);
+            throw new DeployException("--count must be between 1 and 20, not " + count, 2, null);
         }
         return locked("release", version, forceUnlock, () -> deploy("release", version, count));
     }
