@@ -147,33 +147,13 @@ final class SmokeCommand {
         }
     }
 
-    /**
-     * Waits until the instance accepts the token made for this run. Polled every 1.5 s: each refusal counts as a
-     * wrong token, and ten a minute would have this client throttled.
-     */
+    /** Waits until the instance accepts the token made for this run ({@link TokenProbe}). */
     private Check tokenTakenUp(HttpClient http, URI base, String runToken, String tokenName) throws InterruptedException {
-        String name = "new token " + tokenName + " accepted";
-        long t0 = System.nanoTime();
-        long deadline = t0 + tokenWait.toNanos();
-        int last = -1;
-        while (true) {
-            try {
-                last = http.send(HttpRequest.newBuilder(base.resolve("/api/datasets?limit=1")).timeout(Duration.ofSeconds(10))
-                        .header("Authorization", "Bearer " + runToken).build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode();
-            } catch (IOException e) {
-                last = -1;
-            }
-            long waited = (System.nanoTime() - t0) / 1_000_000;
-            if (last == 200) {
-                return new Check(name, true, "after " + waited + " ms");
-            }
-            if (System.nanoTime() > deadline) {
-                return new Check(name, false, "still HTTP " + last + " after " + waited + " ms (--token-wait " + tokenWait
+        TokenProbe.Answer answer = TokenProbe.await(http, base, runToken, tokenWait);
+        return new Check("new token " + tokenName + " accepted", answer.accepted(), answer.accepted()
+                ? "after " + answer.waitedMillis() + " ms"
+                : "still HTTP " + answer.lastStatus() + " after " + answer.waitedMillis() + " ms (--token-wait " + tokenWait
                         + "): do the instances read " + EnvTokens.location(cli.bucket(), env) + "?");
-            }
-            Thread.sleep(1500);
-        }
     }
 
     /** Uploads the tiny dataset with the token, checks its counters, and deletes it again. */

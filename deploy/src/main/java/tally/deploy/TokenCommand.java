@@ -1,8 +1,11 @@
 package tally.deploy;
 
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.services.ec2.model.Instance;
 import tally.cli.CommandArgs;
 import tally.cli.CommandArgs.Option;
 import tally.cli.CommandArgs.UsageException;
@@ -15,11 +18,17 @@ final class TokenCommand {
     static final Option NAME = Option.value("--name", "NAME",
             "Who or what holds it, e.g. ci or alice (1-64 of A-Z a-z 0-9 . - _ @)");
 
+    static final Option WAIT = Option.flag(null, "--wait",
+            "Return once every running instance of the environment accepts the new token (exit 1 if one does not"
+                    + " within --wait-limit)");
+    static final Option WAIT_LIMIT = Option.value("--wait-limit", "DURATION",
+            "How long --wait waits for each instance").withDefault("30s");
+
     static final DeployCommand COMMAND = DeployCommand.group("token",
             "Write tokens of an environment: made, listed and revoked without a release.", List.of(
-                    DeployCommand.of("create", "--env ENV --name NAME",
+                    DeployCommand.of("create", "--env ENV --name NAME [--wait]",
                             "Make a token, print it once (stdout), and add its SHA-256 to the environment's list.",
-                            List.of(DeployCli.ENV, NAME), TokenCommand::create),
+                            List.of(DeployCli.ENV, NAME, WAIT, WAIT_LIMIT, ReleaseOptions.PORT), TokenCommand::create),
                     DeployCommand.of("list", "--env ENV",
                             "The environment's tokens: names, when and by whom they were made (never the tokens).",
                             List.of(DeployCli.ENV), TokenCommand::list),
@@ -54,9 +63,43 @@ final class TokenCommand {
                     + " a secret store). Running instances accept it within " + EnvTokens.PICKUP
                     + ". Send it as Authorization: Bearer TOKEN, or paste it into the sign-in page.");
             cli.err().flush();
+            if (args.has(WAIT)) {
+                String refused = awaitInstances(cli, aws, env, created.token(), args.intValue(ReleaseOptions.PORT, 1, 65535),
+                        args.duration(WAIT_LIMIT));
+                if (refused != null) {
+                    // The token exists and is printed all the same: it works once the instances read the list.
+                    cli.emit(created, created.token());
+                    throw new DeployException("token " + name + " was made, but " + refused);
+                }
+            }
             cli.emit(created, created.token());
         }
         return 0;
+    }
+
+    /** Null once every running instance accepts {@code token}; else which one does not, and what it answered. */
+    private static String awaitInstances(DeployCli cli, AwsClients aws, String env, String token, int port,
+                                         Duration limit) {
+        InstanceHost host = cli.host(aws, port);
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        for (Instance instance
+                : new Fleet(aws.ec2(), env, Duration.ofSeconds(2)).instances()) {
+            TokenProbe.Answer answer;
+            try {
+                answer = TokenProbe.await(http, host.endpoint(instance), token, limit);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "the wait was interrupted";
+            }
+            if (!answer.accepted()) {
+                return instance.instanceId() + " still answers HTTP " + answer.lastStatus() + " after "
+                        + answer.waitedMillis() + " ms: does it read " + EnvTokens.location(cli.bucket(), env) + "?";
+            }
+            cli.err().println("  " + instance.instanceId() + " accepts it (after " + answer.waitedMillis() + " ms)");
+        }
+        cli.err().flush();
+        return null;
     }
 
     private static int list(DeployCli cli, CommandArgs args) throws UsageException {

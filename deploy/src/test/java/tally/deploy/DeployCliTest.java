@@ -65,8 +65,9 @@ class DeployCliTest {
         Cli.Run emrRun = Cli.in(Map.of(), "--json", "emr", "run", "-h");
 
         assertThat(create.exit()).isZero();
-        assertThat(create.out()).startsWith("Usage: tally-deploy token create --env ENV --name NAME\n")
-                .contains("--env=ENV", "--name=NAME", "-h, --help").doesNotContain("--region", "--version");
+        assertThat(create.out()).startsWith("Usage: tally-deploy token create --env ENV --name NAME [--wait]\n")
+                .contains("--env=ENV", "--name=NAME", "--wait", "--wait-limit=DURATION", "--port=PORT", "-h, --help")
+                .doesNotContain("--region", "--version");
         assertThat(emrRun.exit()).isZero();
         assertThat(emrRun.out()).startsWith("Usage: tally-deploy emr run ").contains("--cluster-id=ID", "--create-cluster",
                 "--conf=KEY=VALUE", "--wait-timeout=DURATION", "(default: 2h)", "TALLY_SPARK_LOCAL",

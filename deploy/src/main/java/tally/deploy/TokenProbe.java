@@ -1,0 +1,45 @@
+package tally.deploy;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * Asks an instance, as a client would, whether it accepts a token yet: {@code GET /api/datasets?limit=1}
+ * with the token answers 200 once the instance has read it from the environment's list, 401 before
+ * (a token it does not know is refused even where reads are public). Polled every 1.5 s: each refusal
+ * counts as a wrong token, and ten a minute would have this client throttled.
+ */
+final class TokenProbe {
+    /** How it ended: accepted or not, the last status seen (-1: no answer), and after how long. */
+    record Answer(boolean accepted, int lastStatus, long waitedMillis) {
+    }
+
+    private static final Duration PAUSE = Duration.ofMillis(1500);
+
+    private TokenProbe() {
+    }
+
+    static Answer await(HttpClient http, URI base, String token, Duration limit) throws InterruptedException {
+        long t0 = System.nanoTime();
+        long deadline = t0 + limit.toNanos();
+        while (true) {
+            int status;
+            try {
+                status = http.send(HttpRequest.newBuilder(base.resolve("/api/datasets?limit=1"))
+                        .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (IOException e) {
+                status = -1;
+            }
+            long waited = (System.nanoTime() - t0) / 1_000_000;
+            if (status == 200 || System.nanoTime() > deadline) {
+                return new Answer(status == 200, status, waited);
+            }
+            Thread.sleep(PAUSE.toMillis());
+        }
+    }
+}
