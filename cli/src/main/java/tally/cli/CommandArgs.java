@@ -204,18 +204,18 @@ public final class CommandArgs {
         return value;
     }
 
-    /** A duration: {@code 200ms}, {@code 30s}, {@code 5m}, {@code 1h}, or ISO-8601 ({@code PT30S}, {@code P1D}). */
+    /** A duration: {@code 200ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 90d}, or ISO-8601 ({@code PT30S}, {@code P1D}). */
     public Duration duration(Option o) throws UsageException {
         String text = required(o);
         try {
             return parseDuration(text);
         } catch (DateTimeParseException | NumberFormatException e) {
-            throw invalid(o, text, "a duration such as 200ms, 30s, 5m, 1h or PT30S", e);
+            throw invalid(o, text, "a duration such as 200ms, 30s, 5m, 1h, 90d or PT30S", e);
         }
     }
 
     /**
-     * Accepts 200ms, 30s, 5m, 1h or an ISO-8601 duration (PT30S, PT5M, P1D).
+     * Accepts 200ms, 30s, 5m, 1h, 90d or an ISO-8601 duration (PT30S, PT5M, P1D).
      *
      * @throws DateTimeParseException or NumberFormatException when the text is neither
      */
@@ -236,6 +236,9 @@ public final class CommandArgs {
         }
         if (t.endsWith("h")) {
             return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
+        }
+        if (t.endsWith("d")) {
+            return Duration.ofDays(Long.parseLong(t.substring(0, t.length() - 1)));
         }
         return Duration.parse(text);
     }

@@ -251,6 +251,7 @@ class CommandArgsTest {
                 .isEqualTo(Duration.ofMillis(200));
         assertThat(CommandArgs.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
         assertThat(CommandArgs.parseDuration("P1D")).isEqualTo(Duration.ofDays(1));
+        assertThat(CommandArgs.parseDuration("90d")).isEqualTo(Duration.ofDays(90));
     }
 
     @Test
@@ -260,7 +261,7 @@ class CommandArgsTest {
 
         assertThatThrownBy(() -> CommandArgs.parse(options, Map.of(), "--wait", "soon").duration(wait))
                 .isInstanceOf(UsageException.class)
-                .hasMessage("invalid value for --wait: 'soon' is not a duration such as 200ms, 30s, 5m, 1h or PT30S");
+                .hasMessage("invalid value for --wait: 'soon' is not a duration such as 200ms, 30s, 5m, 1h, 90d or PT30S");
         assertThatThrownBy(() -> CommandArgs.parse(options, Map.of("T_WAIT", "5xs")).duration(wait))
                 .hasMessageStartingWith("invalid value for --wait (from T_WAIT): '5xs' is not a duration");
         assertThatThrownBy(() -> CommandArgs.parse(options, Map.of()).duration(wait))

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -21,7 +23,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The write tokens of one environment: {@code envs/ENV/tokens} beside its history, in the service's token
- * file format with SHA-256 digests only ({@code NAME: sha256:HEX  # created AT by WHO}). The instances run
+ * file format with SHA-256 digests only ({@code NAME: sha256:HEX [expires=AT]  # created AT by WHO}). The instances run
  * with {@code --token-file s3://BUCKET/envs/ENV/tokens} and poll it, so a token made or revoked here counts
  * on every running instance within seconds, without a release. A token itself is shown once, at creation,
  * and stored nowhere.
@@ -30,19 +32,24 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * for the first token), retried on a conflict: two people adding tokens at once both get theirs.
  */
 public final class EnvTokens {
-    /** One token as the list keeps it. */
-    public record Entry(String name, String sha256, String created, String createdBy) {
+    /** One token as the list keeps it; {@code expires} is null for a token that does not expire. */
+    public record Entry(String name, String sha256, String created, String createdBy, String expires) {
+        /** Whether the instances refuse it by now. */
+        public boolean expiredAt(Instant now) {
+            return expires != null && !now.isBefore(Instant.parse(expires));
+        }
     }
 
     /** A token just made: the only time its value exists outside the client that uses it. */
-    public record Created(String env, String name, String token, String sha256, String created, String pickedUpWithin) {
+    public record Created(String env, String name, String token, String sha256, String created, String expires,
+                          String pickedUpWithin) {
     }
 
     /** Instances read the list this often (the service's poll of an S3 token list). */
     static final String PICKUP = "5 s";
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
     private static final Pattern LINE = Pattern.compile(
-            "([A-Za-z0-9._@-]{1,64}): sha256:([0-9a-f]{64})(?:\\s+#\\s*created (\\S+) by (.*))?");
+            "([A-Za-z0-9._@-]{1,64}): sha256:([0-9a-f]{64})(?: expires=(\\S+))?(?:\\s+#\\s*created (\\S+) by (.*))?");
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int ATTEMPTS = 10;
 
@@ -89,12 +96,24 @@ public final class EnvTokens {
         }
     }
 
-    /** Makes a token named {@code name} (unique in the environment) and adds its digest to the list. */
+    /** Makes a token named {@code name} (unique in the environment) that does not expire. */
     public Created create(String name, String createdBy, Instant now) {
+        return create(name, createdBy, now, null);
+    }
+
+    /**
+     * Makes a token named {@code name} (unique in the environment) and adds its digest to the list; the
+     * instances refuse it from {@code now + validFor} on (null: never).
+     */
+    public Created create(String name, String createdBy, Instant now, Duration validFor) {
         checkName(name);
+        if (validFor != null && (validFor.isNegative() || validFor.isZero())) {
+            throw new DeployException("a token's lifetime must be positive, not " + validFor, 2, null);
+        }
         String token = newToken();
         String digest = sha256(token);
-        Entry entry = new Entry(name, digest, now.toString(), createdBy.replaceAll("[\\r\\n]", " "));
+        String expires = validFor == null ? null : now.plus(validFor).truncatedTo(ChronoUnit.SECONDS).toString();
+        Entry entry = new Entry(name, digest, now.toString(), createdBy.replaceAll("[\\r\\n]", " "), expires);
         update(entries -> {
             if (entries.stream().anyMatch(e -> e.name().equals(name))) {
                 throw new DeployException("environment " + env + " already has a token named " + name
@@ -104,7 +123,7 @@ public final class EnvTokens {
             more.add(entry);
             return more;
         });
-        return new Created(env, name, token, digest, entry.created(), PICKUP);
+        return new Created(env, name, token, digest, entry.created(), expires, PICKUP);
     }
 
     /** Removes the token named {@code name}; returns what was removed. */
@@ -151,8 +170,11 @@ public final class EnvTokens {
                 + ", as SHA-256 digests. Kept by tally-deploy token create|revoke;\n"
                 + "# the environment's instances re-read this every " + PICKUP + ".\n");
         for (Entry e : entries) {
-            text.append(e.name()).append(": sha256:").append(e.sha256()).append("  # created ").append(e.created())
-                    .append(" by ").append(e.createdBy()).append('\n');
+            text.append(e.name()).append(": sha256:").append(e.sha256());
+            if (e.expires() != null) {
+                text.append(" expires=").append(e.expires());
+            }
+            text.append("  # created ").append(e.created()).append(" by ").append(e.createdBy()).append('\n');
         }
         return text.toString();
     }
@@ -169,9 +191,9 @@ public final class EnvTokens {
             if (!m.matches()) {
                 // The line itself is not shown: written by hand, it may hold a token in clear.
                 throw new DeployException(location() + " line " + (i + 1) + " is not one tally-deploy writes"
-                        + " (NAME: sha256:HEX  # created ... by ...); fix or remove it by hand");
+                        + " (NAME: sha256:HEX [expires=INSTANT]  # created ... by ...); fix or remove it by hand");
             }
-            entries.add(new Entry(m.group(1), m.group(2), m.group(3), m.group(4)));
+            entries.add(new Entry(m.group(1), m.group(2), m.group(4), m.group(5), m.group(3)));
         }
         return entries;
     }

@@ -50,7 +50,10 @@ final class SmokeCommand {
         options = new ReleaseOptions(args);
     }
 
-    /** A smoke token older than this was left by a run that died: the next run revokes it. */
+    /**
+     * A token made for a run expires after this, so one left by a run that died is refused anyway; the next
+     * run also removes it from the list.
+     */
     private static final Duration STALE_SMOKE_TOKEN = Duration.ofHours(1);
 
     /** One check and what it found. */
@@ -80,7 +83,7 @@ final class SmokeCommand {
                 minted = "smoke-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
                         .withZone(java.time.ZoneOffset.UTC).format(Instant.now())
                         + "-" + ProcessHandle.current().pid();
-                runToken = tokens.create(minted, DeployCli.actor(), Instant.now()).token();
+                runToken = tokens.create(minted, DeployCli.actor(), Instant.now(), STALE_SMOKE_TOKEN).token();
             }
             try {
                 if (minted != null) {

@@ -18,6 +18,8 @@ final class TokenCommand {
     static final Option NAME = Option.value("--name", "NAME",
             "Who or what holds it, e.g. ci or alice (1-64 of A-Z a-z 0-9 . - _ @)");
 
+    static final Option EXPIRES = Option.value("--expires", "DURATION",
+            "Stop accepting it after this long, e.g. 90d or 12h; without it the token lasts until revoked");
     static final Option WAIT = Option.flag(null, "--wait",
             "Return once every running instance of the environment accepts the new token (exit 1 if one does not"
                     + " within --wait-limit)");
@@ -26,9 +28,10 @@ final class TokenCommand {
 
     static final DeployCommand COMMAND = DeployCommand.group("token",
             "Write tokens of an environment: made, listed and revoked without a release.", List.of(
-                    DeployCommand.of("create", "--env ENV --name NAME [--wait]",
+                    DeployCommand.of("create", "--env ENV --name NAME [--expires DURATION] [--wait]",
                             "Make a token, print it once (stdout), and add its SHA-256 to the environment's list.",
-                            List.of(DeployCli.ENV, NAME, WAIT, WAIT_LIMIT, ReleaseOptions.PORT), TokenCommand::create),
+                            List.of(DeployCli.ENV, NAME, EXPIRES, WAIT, WAIT_LIMIT, ReleaseOptions.PORT),
+                            TokenCommand::create),
                     DeployCommand.of("list", "--env ENV",
                             "The environment's tokens: names, when and by whom they were made (never the tokens).",
                             List.of(DeployCli.ENV), TokenCommand::list),
@@ -55,12 +58,14 @@ final class TokenCommand {
     private static int create(DeployCli cli, CommandArgs args) throws UsageException {
         String env = args.required(DeployCli.ENV);
         String name = args.required(NAME);
+        Duration validFor = args.string(EXPIRES) == null ? null : args.duration(EXPIRES);
         try (AwsClients aws = cli.clients()) {
-            EnvTokens.Created created = tokens(cli, aws, env).create(name, DeployCli.actor(), Instant.now());
+            EnvTokens.Created created = tokens(cli, aws, env).create(name, DeployCli.actor(), Instant.now(), validFor);
             record(cli, aws, env, "token-create", name);
             // The token alone on stdout, so TOKEN=$(tally-deploy token create ...) works; the rest is for people.
             cli.err().println("token " + name + " for " + env + " (shown this once: keep it in"
-                    + " a secret store). Running instances accept it within " + EnvTokens.PICKUP
+                    + " a secret store" + (created.expires() == null ? "" : "; it expires at " + created.expires())
+                    + "). Running instances accept it within " + EnvTokens.PICKUP
                     + ". Send it as Authorization: Bearer TOKEN, or paste it into the sign-in page.");
             cli.err().flush();
             if (args.has(WAIT)) {
@@ -109,7 +114,10 @@ final class TokenCommand {
             cli.emit(entries, entries.isEmpty()
                     ? "no tokens for " + env + ": its instances refuse every write (tally-deploy token create)"
                     : entries.stream().map(e -> e.name() + "  sha256:" + e.sha256().substring(0, 12) + "...  created "
-                            + e.created() + " by " + e.createdBy()).collect(Collectors.joining(System.lineSeparator())));
+                            + e.created() + " by " + e.createdBy() + (e.expires() == null ? "" : e.expiredAt(Instant.now())
+                                    ? "  EXPIRED at " + e.expires() + " (refused; revoke it to tidy the list)"
+                                    : "  expires " + e.expires()))
+                            .collect(Collectors.joining(System.lineSeparator())));
         }
         return 0;
     }

@@ -65,8 +65,8 @@ class DeployCliTest {
         Cli.Run emrRun = Cli.in(Map.of(), "--json", "emr", "run", "-h");
 
         assertThat(create.exit()).isZero();
-        assertThat(create.out()).startsWith("Usage: tally-deploy token create --env ENV --name NAME [--wait]\n")
-                .contains("--env=ENV", "--name=NAME", "--wait", "--wait-limit=DURATION", "--port=PORT", "-h, --help")
+        assertThat(create.out()).startsWith("Usage: tally-deploy token create --env ENV --name NAME [--expires DURATION] [--wait]\n")
+                .contains("--env=ENV", "--name=NAME", "--expires=DURATION", "--wait", "--wait-limit=DURATION", "--port=PORT", "-h, --help")
                 .doesNotContain("--region", "--version");
         assertThat(emrRun.exit()).isZero();
         assertThat(emrRun.out()).startsWith("Usage: tally-deploy emr run ").contains("--cluster-id=ID", "--create-cluster",
@@ -178,7 +178,7 @@ class DeployCliTest {
 
         assertThat(flag.exit()).isEqualTo(2);
         assertThat(flag.err()).startsWith("tally-deploy release: invalid value for --poll-interval: 'soon' is not a duration"
-                + " such as 200ms, 30s, 5m, 1h or PT30S\n");
+                + " such as 200ms, 30s, 5m, 1h, 90d or PT30S\n");
         assertThat(env.exit()).isEqualTo(2);
         assertThat(env.err()).startsWith("tally-deploy rollback: invalid value for --health-timeout (from"
                 + " TALLY_DEPLOY_HEALTH_TIMEOUT): '5 minutes' is not a duration");

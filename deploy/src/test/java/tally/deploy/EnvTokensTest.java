@@ -114,4 +114,20 @@ class EnvTokensTest {
 
         assertThat(tokens().list()).extracting(EnvTokens.Entry::name).containsExactly("ci");
     }
+
+    @Test
+    void a_token_made_with_a_lifetime_carries_its_expiry_where_the_service_reads_it() {
+        EnvTokens.Created created = tokens().create("pipeline", "me", NOW, java.time.Duration.ofDays(90));
+
+        assertThat(created.expires()).isEqualTo("2027-03-06T18:00:00Z");
+        assertThat(stored()).contains("pipeline: sha256:" + created.sha256() + " expires=2027-03-06T18:00:00Z  # created");
+        assertThat(TokenFile.parse(stored(), "list")).singleElement()
+                .satisfies(e -> assertThat(e.expires()).isEqualTo(Instant.parse("2027-03-06T18:00:00Z")));
+        EnvTokens.Entry listed = tokens().list().get(0);
+        assertThat(listed.expires()).isEqualTo("2027-03-06T18:00:00Z");
+        assertThat(listed.expiredAt(Instant.parse("2027-03-06T17:59:59Z"))).isFalse();
+        assertThat(listed.expiredAt(Instant.parse("2027-03-06T18:00:00Z"))).isTrue();
+        assertThatThrownBy(() -> tokens().create("never", "me", NOW, java.time.Duration.ZERO))
+                .hasMessageContaining("lifetime must be positive");
+    }
 }

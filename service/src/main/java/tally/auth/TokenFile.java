@@ -3,6 +3,8 @@ package tally.auth;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.regex.Pattern;
  * ci: 3f1c0e...            a token as it is sent (Authorization: Bearer 3f1c0e...)
  * alice: sha256:9b2d...    the SHA-256 of a token, 64 hex digits: the file alone cannot be replayed
  * 5a7e...                  a token without a name ("token 1a2b3c4d", from its digest)
+ * ci: sha256:77aa... expires=2027-03-01T00:00:00Z    refused from that instant on (ISO-8601, UTC)
  * </pre>
  *
  * A token is an RFC 6750 {@code b64token} (letters, digits and {@code -._~+/}, then {@code =}s) of at
@@ -29,15 +32,26 @@ import java.util.regex.Pattern;
 public final class TokenFile {
     static final int MIN_TOKEN_LENGTH = 16;
     private static final Pattern NAMED = Pattern.compile("([^\\s:]+):\\s+(\\S+)");
+    /** An entry may end with its expiry: {@code expires=INSTANT}. */
+    private static final Pattern EXPIRES = Pattern.compile("(.*\\S)\\s+expires=(\\S+)");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
     private static final Pattern DIGEST = Pattern.compile("sha256:([0-9A-Fa-f]{64})");
     private static final Pattern COMMENT = Pattern.compile("\\s#");
 
-    /** One accepted token: who it is, and the SHA-256 of the token. */
-    public record Entry(String name, byte[] digest) {
+    /** One accepted token: who it is, the SHA-256 of the token, and when it stops being accepted (null: never). */
+    public record Entry(String name, byte[] digest, Instant expires) {
         public Entry {
             digest = digest.clone();
+        }
+
+        public Entry(String name, byte[] digest) {
+            this(name, digest, null);
+        }
+
+        /** Whether it is still accepted at {@code now}. */
+        boolean liveAt(Instant now) {
+            return expires == null || now.isBefore(expires);
         }
 
         @Override
@@ -77,7 +91,19 @@ public final class TokenFile {
         return comment.find() ? line.substring(0, comment.start()) : line;
     }
 
-    private static Entry entry(String line, String where) {
+    private static Entry entry(String fullLine, String where) {
+        String line = fullLine;
+        Instant expires = null;
+        Matcher expiry = EXPIRES.matcher(fullLine);
+        if (expiry.matches()) {
+            line = expiry.group(1);
+            try {
+                expires = Instant.parse(expiry.group(2));
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException(where + ": expires= takes an instant in UTC, such as"
+                        + " 2027-03-01T00:00:00Z");
+            }
+        }
         String name = null;
         String value = line;
         Matcher named = NAMED.matcher(line);
@@ -107,7 +133,7 @@ public final class TokenFile {
         } else {
             bytes = digest(value);
         }
-        return new Entry(name != null ? name : "token " + HexFormat.of().formatHex(bytes, 0, 4), bytes);
+        return new Entry(name != null ? name : "token " + HexFormat.of().formatHex(bytes, 0, 4), bytes, expires);
     }
 
     /** SHA-256 of a token's characters (UTF-8), what {@code printf %s TOKEN | sha256sum} prints in hex. */

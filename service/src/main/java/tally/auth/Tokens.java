@@ -3,6 +3,8 @@ package tally.auth;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -20,14 +22,16 @@ public final class Tokens {
     private static final Logger LOG = Logger.getLogger(Tokens.class.getName());
 
     private final TokenSource source;
+    private final Clock clock;
     private volatile List<TokenFile.Entry> entries;
     private volatile Object version;
     /** Why no list has been read yet; null once one has. */
     private volatile String unread;
 
-    private Tokens(TokenSource source, List<TokenFile.Entry> entries) {
+    private Tokens(TokenSource source, List<TokenFile.Entry> entries, Clock clock) {
         this.source = source;
         this.entries = entries;
+        this.clock = clock;
     }
 
     /** Reads the file; throws if it is missing or has a bad line. */
@@ -37,7 +41,12 @@ public final class Tokens {
 
     /** Reads the list; see the class comment for what happens when it cannot be read. */
     public static Tokens open(TokenSource source) throws IOException {
-        Tokens tokens = new Tokens(source, List.of());
+        return open(source, Clock.systemUTC());
+    }
+
+    /** {@link #open(TokenSource)}, with the clock that says when a token with an expiry stops being accepted. */
+    public static Tokens open(TokenSource source, Clock clock) throws IOException {
+        Tokens tokens = new Tokens(source, List.of(), clock);
         try {
             TokenSource.Fetched first = source.fetchIfChanged(null);
             tokens.replace(TokenFile.parse(first.text(), source.describe()), first.version());
@@ -58,7 +67,11 @@ public final class Tokens {
 
     /** A fixed set, for tests of what uses it. */
     static Tokens of(List<TokenFile.Entry> entries) {
-        return new Tokens(null, List.copyOf(entries));
+        return of(entries, Clock.systemUTC());
+    }
+
+    static Tokens of(List<TokenFile.Entry> entries, Clock clock) {
+        return new Tokens(null, List.copyOf(entries), clock);
     }
 
     private void replace(List<TokenFile.Entry> fresh, Object freshVersion) {
@@ -110,14 +123,16 @@ public final class Tokens {
     }
 
     /**
-     * The name of the entry whose digest is {@code digest}. Every entry is compared, each with
-     * {@link MessageDigest#isEqual} (constant time): how long this takes says nothing about which
-     * entry, if any, came close.
+     * The name of the entry whose digest is {@code digest}, unless it has expired. Every entry is compared,
+     * each with {@link MessageDigest#isEqual} (constant time): how long this takes says nothing about which
+     * entry, if any, came close. Sessions are checked through here on every use, so they end with their
+     * token's expiry too.
      */
     public Optional<String> nameOf(byte[] digest) {
+        Instant now = clock.instant();
         String found = null;
         for (TokenFile.Entry entry : entries) {
-            if (entry.matches(digest) && found == null) {
+            if (entry.matches(digest) && found == null && entry.liveAt(now)) {
                 found = entry.name();
             }
         }

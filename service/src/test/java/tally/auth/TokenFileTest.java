@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -85,5 +88,30 @@ class TokenFileTest {
         assertThat(tokens.check(TOKEN + "x")).isEmpty();
         assertThat(tokens.check(TOKEN.substring(1))).isEmpty();
         assertThat(tokens.nameOf(TokenFile.digest(TOKEN))).contains("ci");
+    }
+
+    @Test
+    void a_token_with_an_expiry_is_accepted_until_that_instant_and_refused_from_it_on() {
+        Instant expiry = Instant.parse("2027-03-01T00:00:00Z");
+        List<TokenFile.Entry> entries = TokenFile.parse(String.join("\n",
+                "ci: sha256:" + TOKEN_SHA256 + " expires=2027-03-01T00:00:00Z  # made for the pipeline",
+                "Zm9vYmFyYmF6cXV4cXV1eA== expires=2027-03-01T00:00:00Z",
+                "forever: " + "f".repeat(20)), "tokens");
+        assertThat(entries).extracting(TokenFile.Entry::expires).containsExactly(expiry, expiry, null);
+
+        Tokens before = Tokens.of(entries, Clock.fixed(expiry.minusSeconds(1), ZoneOffset.UTC));
+        Tokens from = Tokens.of(entries, Clock.fixed(expiry, ZoneOffset.UTC));
+
+        assertThat(before.check(TOKEN)).contains("ci");
+        assertThat(from.check(TOKEN)).isEmpty();
+        assertThat(from.check("Zm9vYmFyYmF6cXV4cXV1eA==")).isEmpty();
+        assertThat(from.check("f".repeat(20))).contains("forever");
+    }
+
+    @Test
+    void an_expiry_that_is_not_an_instant_names_the_line_and_the_form() {
+        assertThatThrownBy(() -> TokenFile.parse("ci: " + TOKEN + "\nbob: " + TOKEN + " expires=next-week", "tokens"))
+                .hasMessageContaining("tokens line 2").hasMessageContaining("2027-03-01T00:00:00Z")
+                .hasMessageNotContaining(TOKEN);
     }
 }
