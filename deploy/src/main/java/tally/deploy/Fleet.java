@@ -155,8 +155,11 @@ public final class Fleet {
 
     /** What RunInstances needs for one release. */
     public record Launch(String ami, String instanceType, int count, String securityGroupId, String userData,
-                         String version, String deployId, String clientToken, String instanceProfile) {
+                         String version, String deployId, String clientToken, String instanceProfile, String readAccess) {
     }
+
+    /** The instance tag that records a fleet's {@code --read-access}, which the next release keeps by default. */
+    public static final String READ_ACCESS_TAG = "read-access";
 
     public void waitRunning(Collection<String> ids, Duration timeout) {
         waitFor("wait for " + ids + " to run", timeout, waiter -> waiter.waitUntilInstanceRunning(b -> b.instanceIds(ids)));
@@ -229,6 +232,7 @@ public final class Fleet {
                 .tags(Tag.builder().key("app").value(APP).build(), Tag.builder().key("env").value(env).build(),
                         Tag.builder().key("version").value(launch.version()).build(),
                         Tag.builder().key("deploy-id").value(launch.deployId()).build(),
+                        Tag.builder().key(READ_ACCESS_TAG).value(launch.readAccess()).build(),
                         Tag.builder().key("Name").value("tally-" + env + "-" + launch.version()).build())
                 .build();
     }

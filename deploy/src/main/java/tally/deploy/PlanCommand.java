@@ -120,7 +120,7 @@ final class PlanCommand {
             steps.add(new Step("EC2 AuthorizeSecurityGroupIngress tcp " + options.port + " from " + options.cidr,
                     "follows CreateSecurityGroup (cannot be dry-run before the group exists)", true));
         }
-        steps.add(access(aws, store.bucket()));
+        steps.add(access(aws, store.bucket(), live));
         EnvDataStore data = cli.dataStore(aws, env, options);
         steps.add(read("IAM CreateRole " + data.roleName() + ", PutRolePolicy tally-data-store (" + data.location()
                 + " and reading " + data.tokenList() + "), CreateInstanceProfile " + data.profileName()
@@ -161,11 +161,16 @@ final class PlanCommand {
      * Who may do what once released. The port open to everyone is the default and is normal for a public
      * service, because writes need a token; the step says so, and says when nobody holds one yet.
      */
-    private Step access(AwsClients aws, String bucket) {
+    private Step access(AwsClients aws, String bucket, Optional<Fleet.Live> live) {
+        String kept = live.flatMap(l -> l.instances().stream().map(i -> Fleet.tag(i, Fleet.READ_ACCESS_TAG))
+                .filter(java.util.Objects::nonNull).findFirst()).orElse(null);
+        String reads = options.readAccess != null ? options.readAccess : kept != null ? kept : "public";
+        String why = options.readAccess != null ? "--read-access " + reads
+                : kept != null ? "as the live release; --read-access changes it" : "the default; --read-access token closes them";
         EnvTokens tokens = new EnvTokens(aws.s3(), bucket, env);
         String call = "who may do what: port " + options.port + " reachable from " + options.cidr + "; reads "
-                + ("token".equals(options.readAccess) ? "need a token" : "open to anyone who reaches it")
-                + " (--read-access " + options.readAccess + "); writes need a token listed in " + tokens.location();
+                + ("token".equals(reads) ? "need a token" : "open to anyone who reaches it")
+                + " (" + why + "); writes need a token listed in " + tokens.location();
         return read(call, () -> {
             int held = tokens.list().size();
             String open = options.cidr.equals("0.0.0.0/0") || options.cidr.equals("::/0")

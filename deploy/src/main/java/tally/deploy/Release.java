@@ -135,7 +135,9 @@ public final class Release {
         ReleaseManifest manifest = progress.step("check release " + version, () -> store.require(version));
         Optional<Fleet.Live> live = fleet.live();
         String previous = live.map(Fleet.Live::version).orElse(null);
-        if (live.isPresent() && version.equals(previous) && live.get().instances().size() == count && healthy(live.get(), version)) {
+        String readAccess = readAccess(live);
+        if (live.isPresent() && version.equals(previous) && live.get().instances().size() == count
+                && readAccess.equals(liveReadAccess(live.get())) && healthy(live.get(), version)) {
             progress.note("%s already runs %s on %d healthy instance(s): nothing to do", fleet.env(), version, count);
             return new Outcome(action, "no-op", fleet.env(), version, previous, live.get().deployId(),
                     ids(live.get().instances()), live.get().address().publicIp(), progress.elapsedMillis() - t0,
@@ -146,10 +148,10 @@ public final class Release {
         String ami = progress.step("resolve AMI", () -> fleet.resolveAmi(settings.ami()));
         String profile = progress.step("data store " + data.location() + ", token list " + data.tokenList() + ", instance profile", data::prepare);
         String userData = BootstrapScript.render(version, store.presignedJarUrl(version, settings.urlValidity()),
-                manifest.sha256(), settings.port(), data.location(), data.tokenList(), settings.readAccess());
+                manifest.sha256(), settings.port(), data.location(), data.tokenList(), readAccess);
         List<String> ids = progress.step("launch " + count + " x " + settings.instanceType() + " (" + ami + ") for " + version,
                 () -> fleet.launch(new Fleet.Launch(ami, settings.instanceType(), count, groupId, userData, version, deployId,
-                        deployId, profile)));
+                        deployId, profile, readAccess)));
         progress.note("new instances: %s (deploy %s)", ids, deployId);
         Runnable abandon = onInterrupt.push("terminate the new instances " + ids, () -> {
             fleet.terminate(ids);
@@ -197,6 +199,27 @@ public final class Release {
         history.append(fleet.env(), entry(done, null, lastHealth));
         progress.note("%s now serves %s at %s", fleet.env(), version, address.publicIp());
         return done;
+    }
+
+    /**
+     * {@code --read-access} if given, else the live fleet's, else public: a release or a rollback that does
+     * not mention it never opens reads that were closed.
+     */
+    private String readAccess(Optional<Fleet.Live> live) {
+        if (settings.readAccess() != null) {
+            return settings.readAccess();
+        }
+        String kept = live.map(Release::liveReadAccess).orElse(null);
+        if (kept != null) {
+            progress.note("reads: %s, as the live release has them (--read-access changes it)", kept);
+            return kept;
+        }
+        return "public";
+    }
+
+    private static String liveReadAccess(Fleet.Live live) {
+        return live.instances().stream().map(i -> Fleet.tag(i, Fleet.READ_ACCESS_TAG)).filter(java.util.Objects::nonNull)
+                .findFirst().orElse(null);
     }
 
     private boolean healthy(Fleet.Live live, String version) {

@@ -13,7 +13,8 @@ public final class ReleaseOptions {
     static final Option CIDR = Option.value("--cidr", "CIDR", "Who may reach the service port; the default lets"
             + " anyone read, and only token holders write: see tally-deploy token").withDefault("0.0.0.0/0");
     static final Option READ_ACCESS = Option.value("--read-access", "public|token", "public: anyone who reaches the"
-            + " port may read datasets; token: reads need a token too").withDefault("public");
+            + " port may read datasets; token: reads need a token too. Default: what the live release has (instance"
+            + " tag read-access), else public, so a release or rollback never opens reads by leaving it out");
     static final Option INSTANCE_TYPE = Option.value("--instance-type", "TYPE", "EC2 instance type").withDefault("t3.small");
     static final Option AMI = Option.value("--ami", "AMI", "AMI id; default: the latest Amazon Linux 2023 x86_64");
     static final Option RUNNING_TIMEOUT = Option.value("--running-timeout", "DURATION",
@@ -52,7 +53,8 @@ public final class ReleaseOptions {
     ReleaseOptions(CommandArgs args) throws UsageException {
         port = args.intValue(PORT, 1, 65_535);
         cidr = args.required(CIDR);
-        readAccess = args.oneOf(READ_ACCESS, "public", "token");
+        // Null when not given: the release keeps the live fleet's (Release.readAccess).
+        readAccess = args.string(READ_ACCESS) == null ? null : args.oneOf(READ_ACCESS, "public", "token");
         instanceType = args.required(INSTANCE_TYPE);
         ami = args.string(AMI);
         runningTimeout = args.duration(RUNNING_TIMEOUT);

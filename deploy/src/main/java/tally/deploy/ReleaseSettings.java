@@ -2,7 +2,10 @@ package tally.deploy;
 
 import java.time.Duration;
 
-/** How releases provision and how long each wait may take; from the command line, with production defaults. */
+/**
+ * How releases provision and how long each wait may take; from the command line, with production defaults.
+ * {@code readAccess} is null when not given: the release keeps what the live fleet has.
+ */
 public record ReleaseSettings(
         int port,
         String cidr,

@@ -86,6 +86,7 @@ class ReleaseLifecycleTest {
         List<Instance> instances = fleet.instances();
         assertThat(instances).hasSize(2).allSatisfy(i -> {
             assertThat(Fleet.tag(i, "version")).isEqualTo("v1");
+            assertThat(Fleet.tag(i, "read-access")).isEqualTo("public");
             assertThat(Fleet.tag(i, "app")).isEqualTo("tally");
             assertThat(Fleet.tag(i, "deploy-id")).isNotBlank();
             assertThat(versionAt(host.endpoint(i))).isEqualTo("v1");
@@ -127,7 +128,8 @@ class ReleaseLifecycleTest {
     @Test
     @Order(2)
     void release_v2_leaves_only_v2_behind_the_address_and_terminates_v1() throws Exception {
-        Cli.Run run = cli.run(Cli.fast("release", "--env", ENV, "--version", "v2", "--count", "2"));
+        // Reads close too from v2 on; later releases and the rollback keep that without being told.
+        Cli.Run run = cli.run(Cli.fast("release", "--env", ENV, "--version", "v2", "--count", "2", "--read-access", "token"));
 
         assertThat(run.exit()).as(run.all()).isZero();
         assertThat(fleet.instances()).hasSize(2).allSatisfy(i -> assertThat(Fleet.tag(i, "version")).isEqualTo("v2"));
@@ -135,7 +137,9 @@ class ReleaseLifecycleTest {
         assertThat(fleet.describe(v1Instances)).allSatisfy(i ->
                 assertThat(i.state().nameAsString()).isIn("shutting-down", "terminated"));
         assertThat(host.running()).hasSize(2);
-        assertThat(rowsThroughAddress()).as("the dataset uploaded to v1, served by v2").startsWith("a\tMon\tSep\t2009");
+        assertThat(rowsThroughAddress(ciToken)).as("the dataset uploaded to v1, served by v2").startsWith("a\tMon\tSep\t2009");
+        assertThat(rowsStatus(null)).as("an anonymous read of v2").isEqualTo(401);
+        assertThat(fleet.instances()).allSatisfy(i -> assertThat(Fleet.tag(i, "read-access")).isEqualTo("token"));
     }
 
     @Test
@@ -146,7 +150,7 @@ class ReleaseLifecycleTest {
         Cli.Run run = cli.run(Cli.fast("release", "--env", ENV, "--version", "v2", "--count", "2"));
 
         assertThat(run.exit()).as(run.all()).isZero();
-        assertThat(run.out()).contains("nothing to do", "release no-op");
+        assertThat(run.out()).contains("reads: token, as the live release has them", "nothing to do", "release no-op");
         assertThat(ids(fleet.instances())).isEqualTo(before);
     }
 
@@ -267,7 +271,8 @@ class ReleaseLifecycleTest {
         assertThat(release.exit()).as(release.all()).isZero();
         assertThat(release.out()).contains("EC2 RunInstances 2 x", "DryRun: would succeed", "EC2 TerminateInstances", "EC2 AssociateAddress",
                 "IAM CreateRole tally-" + ENV + "-instance", "role exists", "PutBucketLifecycleConfiguration",
-                "port 8080 reachable from 0.0.0.0/0", "open to the internet, which is normal for a public service since"
+                "port 8080 reachable from 0.0.0.0/0; reads need a token (as the live release; --read-access changes it)",
+                "open to the internet, which is normal for a public service since"
                         + " writes need a token", "no token yet: nobody can write until tally-deploy token create");
         assertThat(teardown.exit()).as(teardown.all()).isZero();
         assertThat(teardown.out()).contains("EC2 TerminateInstances", "EC2 ReleaseAddress", "EC2 DeleteSecurityGroup");
@@ -283,6 +288,7 @@ class ReleaseLifecycleTest {
         assertThat(versionThroughAddress()).isEqualTo("v1");
         assertThat(fleet.instances()).hasSize(2).allSatisfy(i -> assertThat(Fleet.tag(i, "version")).isEqualTo("v1"));
         HistoryEntry last = history().get(history().size() - 1);
+        assertThat(fleet.instances()).allSatisfy(i -> assertThat(Fleet.tag(i, "read-access")).isEqualTo("token"));
         assertThat(last.action()).isEqualTo("rollback");
         assertThat(last.outcome()).isEqualTo("succeeded");
         assertThat(last.previousVersion()).isEqualTo("v2");
@@ -310,7 +316,7 @@ class ReleaseLifecycleTest {
     void an_environment_released_again_after_a_teardown_serves_its_datasets_until_they_are_deleted() throws Exception {
         Cli.Run release = cli.run(Cli.fast("release", "--env", ENV, "--version", "v2", "--count", "1"));
         assertThat(release.exit()).as(release.all()).isZero();
-        assertThat(rowsThroughAddress()).startsWith("a\tMon\tSep\t2009");
+        assertThat(rowsThroughAddress(null)).as("a new environment: reads public again").startsWith("a\tMon\tSep\t2009");
 
         List<String> keys = aws.s3().listObjectsV2(b -> b.bucket(BUCKET).prefix(DATA_PREFIX)).contents().stream()
                 .map(o -> o.key()).toList();
@@ -329,11 +335,23 @@ class ReleaseLifecycleTest {
         return host.addressEndpoint(live.address().publicIp(), live.address().instanceId());
     }
 
-    private static String rowsThroughAddress() throws Exception {
-        HttpResponse<String> rows = HTTP.send(HttpRequest.newBuilder(addressBase().resolve("/api/datasets/" + datasetId
-                + "/rows.tsv")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    private static String rowsThroughAddress(String token) throws Exception {
+        HttpResponse<String> rows = rows(token);
         assertThat(rows.statusCode()).as(rows.body()).isEqualTo(200);
         return rows.body();
+    }
+
+    private static int rowsStatus(String token) throws Exception {
+        return rows(token).statusCode();
+    }
+
+    private static HttpResponse<String> rows(String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(addressBase().resolve("/api/datasets/" + datasetId
+                + "/rows.tsv")).timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static List<HistoryEntry> history() {
