@@ -30,7 +30,8 @@ final class StatusCommand {
     }
 
     /** The environment as status shows it; {@code url} is the service through the stable address. */
-    record Status(String env, String liveVersion, String address, String url, String data, List<InstanceStatus> instances) {
+    record Status(String env, String liveVersion, String address, String url, String data, String readAccess,
+                  int tokens, List<InstanceStatus> instances) {
     }
 
     private int run() {
@@ -51,12 +52,20 @@ final class StatusCommand {
             String live = rows.stream().filter(InstanceStatus::live).map(InstanceStatus::version).findFirst().orElse(null);
             String url = address.isPresent() && target != null
                     ? url(() -> host.addressEndpoint(address.get().publicIp(), target)) : null;
+            // Who may do what: reads as the live fleet was released with, writes for the holders of listed tokens.
+            String reads = fleet.instances().stream().filter(i -> i.instanceId().equals(target))
+                    .map(i -> Fleet.tag(i, Fleet.READ_ACCESS_TAG)).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            int tokens = new EnvTokens(aws.s3(), cli.bucket(), env).list().size();
             Status status = new Status(env, live, address.map(Address::publicIp).orElse(null), url,
-                    cli.dataStore(aws, env, options).location(), rows);
+                    cli.dataStore(aws, env, options).location(), reads, tokens, rows);
             StringBuilder text = new StringBuilder();
             text.append(env).append(": live ").append(live == null ? "nothing" : live)
                     .append(", address ").append(status.address() == null ? "-" : status.address())
-                    .append(", url ").append(url == null ? "-" : url).append(", datasets in ").append(status.data());
+                    .append(", url ").append(url == null ? "-" : url).append(", datasets in ").append(status.data())
+                    .append(System.lineSeparator()).append("  reads ")
+                    .append(reads == null ? "-" : "token".equals(reads) ? "need a token" : "are public")
+                    .append(", writes need one of ").append(tokens).append(" token(s) (tally-deploy token list --env ")
+                    .append(env).append(")");
             for (InstanceStatus r : rows) {
                 text.append(System.lineSeparator()).append("  ").append(r.id()).append("  ").append(r.state())
                         .append("  ").append(r.version()).append("  ").append(r.deployId()).append("  ").append(r.ip())

@@ -220,6 +220,8 @@ class ReleaseLifecycleTest {
         assertThat(s.path("instances").findValuesAsText("health")).allSatisfy(h -> assertThat(h).isEqualTo("ready, version v2"));
         assertThat(versionAt(URI.create(s.path("url").asText()))).isEqualTo("v2");
         assertThat(s.path("data").asText()).isEqualTo("s3://" + BUCKET + "/" + DATA_PREFIX);
+        assertThat(s.path("readAccess").asText()).isEqualTo("token");
+        assertThat(s.path("tokens").asInt(-1)).as("ci was revoked, smoke's own token too").isZero();
         for (JsonNode instance : s.path("instances")) {
             assertThat(versionAt(URI.create(instance.path("url").asText()))).isEqualTo("v2");
         }
