@@ -22,25 +22,26 @@ import tally.job.TagStatsJob;
 import tally.store.DatasetDraft;
 import tally.store.DatasetMeta;
 import tally.store.FileDatasetStore;
-import tally.store.MotoS3;
 import tally.store.S3DatasetStore;
 import tally.store.S3Location;
 import tally.store.S3StoreSettings;
+import tally.testing.MotoEmulator;
+import tally.testing.MotoServer;
 
 /** {@code tally migrate-store}, from a data directory to S3 (moto) and back. */
 @Tag("deploy")
-@ExtendWith(MotoS3.class)
+@ExtendWith(MotoServer.class)
 class MigrateStoreCommandTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private final MotoS3.Emulator moto;
+    private final MotoEmulator moto;
     private final S3Location bucket;
 
     @TempDir
     Path work;
 
-    MigrateStoreCommandTest(MotoS3.Emulator moto) {
+    MigrateStoreCommandTest(MotoEmulator moto) {
         this.moto = moto;
-        this.bucket = moto.newStore();
+        this.bucket = new S3Location(moto.newBucket(), "data/test/");
     }
 
     private int migrate(String from, String to) {
@@ -105,7 +106,7 @@ class MigrateStoreCommandTest {
             assertThat(read(store.openRows("m2"))).isEqualTo(read(files.openRows("m2")));
             assertThat(read(store.openInput("m2"))).isEqualTo(read(files.openInput("m2")));
         }
-        assertThat(moto.openUploads(bucket)).isEmpty();
+        assertThat(moto.openUploads(bucket.bucket())).isEmpty();
     }
 
     @Test

@@ -23,7 +23,8 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
-import tally.store.MotoS3;
+import tally.testing.MotoEmulator;
+import tally.testing.MotoServer;
 
 /**
  * The Redshift path up to the COPY: part files and the manifest on a real S3 emulator, then the
@@ -32,7 +33,7 @@ import tally.store.MotoS3;
  * Tagged deploy: that stage is the one that guarantees moto_server (TALLY_REQUIRE_MOTO=1).
  */
 @Tag("deploy")
-@ExtendWith({PostgresServer.class, MotoS3.class})
+@ExtendWith({PostgresServer.class, MotoServer.class})
 class RedshiftPartsTest {
     private static final String ROLE = "arn:aws:iam::123456789012:role/RedshiftCopy";
     private static final Map<String, String> ENV = Map.of("PGPASSWORD", PostgresServer.PASSWORD);
@@ -42,7 +43,7 @@ class RedshiftPartsTest {
 
     @Test
     void rows_go_to_s3_as_gzip_parts_cut_at_rows_with_a_manifest_then_a_failed_copy_rolls_back(
-            PostgresServer.Instance db, MotoS3.Emulator moto) throws Exception {
+            PostgresServer.Instance db, MotoEmulator moto) throws Exception {
         List<List<String>> rows = TsvRows.hostileRows();
         String tsv = TsvRows.tsv(rows);
         Path file = Files.writeString(dir.resolve("rows.tsv"), tsv, UTF_8);
@@ -114,7 +115,7 @@ class RedshiftPartsTest {
         return all.toArray(String[]::new);
     }
 
-    private static S3Client s3(MotoS3.Emulator moto) {
+    private static S3Client s3(MotoEmulator moto) {
         return S3Client.builder().region(Region.US_EAST_1).endpointOverride(moto.endpoint()).forcePathStyle(true)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED).build();
     }

@@ -17,15 +17,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import tally.sample.BookmarkGenerator;
-import tally.store.MotoS3;
 import tally.store.S3DatasetStore;
+import tally.testing.MotoEmulator;
+import tally.testing.MotoServer;
 
 /**
  * The service as its own JVM on an S3 store (moto): bounded memory while streaming to multipart
  * uploads, and a kill -9 in the middle of one, seen from another server on the same store.
  */
 @Tag("deploy")
-@ExtendWith(MotoS3.class)
+@ExtendWith(MotoServer.class)
 class S3ProcessTest {
     static final long LARGE = 150L * 1024 * 1024;
 
@@ -37,9 +38,9 @@ class S3ProcessTest {
     }
 
     @Test
-    void a_150_megabyte_upload_streams_to_s3_through_a_256_megabyte_heap(MotoS3.Emulator moto) throws Exception {
+    void a_150_megabyte_upload_streams_to_s3_through_a_256_megabyte_heap(MotoEmulator moto) throws Exception {
         try (SharedStore store = new SharedStore(moto);
-                ServerProcess server = ServerProcess.start(dataDir, "256m", storeOptions(store), MotoS3.CHILD_ENV)) {
+                ServerProcess server = ServerProcess.start(dataDir, "256m", storeOptions(store), MotoServer.CHILD_ENV)) {
             ApiClient api = new ApiClient(server.baseUri());
             InputStream generated = new BookmarkGenerator(6).stream(LARGE);
 
@@ -55,7 +56,7 @@ class S3ProcessTest {
             System.out.printf("S3 store: uploaded %d bytes in %.2f s (%.0f MB/s), server peak RSS %s%n",
                     meta.at("/counters/bytes").asLong(), seconds, meta.at("/counters/bytes").asLong() / seconds / 1e6,
                     peakRss(server.pid()));
-            assertThat(moto.openUploads(store.location)).isEmpty();
+            assertThat(moto.openUploads(store.location.bucket())).isEmpty();
             HttpResponse<InputStream> rows = api.http.send(api.request("/api/datasets/" + meta.get("id").asText()
                     + "/rows.tsv").build(), HttpResponse.BodyHandlers.ofInputStream());
             long rowBytes;
@@ -67,19 +68,19 @@ class S3ProcessTest {
     }
 
     @Test
-    void a_server_killed_mid_upload_leaves_nothing_complete_and_after_the_sweep_nothing_at_all(MotoS3.Emulator moto)
+    void a_server_killed_mid_upload_leaves_nothing_complete_and_after_the_sweep_nothing_at_all(MotoEmulator moto)
             throws Exception {
         try (SharedStore store = new SharedStore(moto)) {
             TallyServer survivor = store.start();
             ApiClient other = new ApiClient(survivor.baseUri());
-            try (ServerProcess doomed = ServerProcess.start(dataDir, "256m", storeOptions(store), MotoS3.CHILD_ENV)) {
+            try (ServerProcess doomed = ServerProcess.start(dataDir, "256m", storeOptions(store), MotoServer.CHILD_ENV)) {
                 ApiClient api = new ApiClient(doomed.baseUri());
                 InputStream endless = new BookmarkGenerator(7).stream(4L << 30);
                 CompletableFuture<HttpResponse<String>> upload = api.sendAsync(api.request("/api/datasets/killed")
                         .timeout(Duration.ofMinutes(5)).PUT(HttpRequest.BodyPublishers.ofInputStream(() -> endless))
                         .build());
                 Eventually.await("parts of the upload are in S3", Duration.ofMinutes(2),
-                        () -> !moto.openUploads(store.location).isEmpty());
+                        () -> !moto.openUploads(store.location.bucket()).isEmpty());
 
                 doomed.kill();
                 assertThat(upload).failsWithin(Duration.ofSeconds(30));
@@ -96,7 +97,8 @@ class S3ProcessTest {
             S3DatasetStore shared = (S3DatasetStore) survivor.store();
             Eventually.await("the sweep removed every object and open upload", Duration.ofSeconds(60), () -> {
                 shared.sweep();
-                return moto.keys(store.location).isEmpty() && moto.openUploads(store.location).isEmpty();
+                String bucket = store.location.bucket();
+                return moto.keys(bucket).isEmpty() && moto.openUploads(bucket).isEmpty();
             });
             assertThat(other.get("/api/datasets/killed").statusCode()).isEqualTo(404);
             assertThat(other.send(other.request("/api/datasets/killed")

@@ -12,15 +12,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
-import tally.store.MotoS3;
-import tally.store.S3Location;
+import tally.testing.MotoEmulator;
+import tally.testing.MotoServer;
 
 /**
  * A token list kept in S3 ({@code --token-file s3://BUCKET/KEY}), as deployed environments have it: the
  * server polls it, so tokens come and go without a restart, and an environment with no list yet is closed.
  */
 @Tag("deploy")
-@ExtendWith(MotoS3.class)
+@ExtendWith(MotoServer.class)
 class S3TokenListTest {
     private static final Duration PICKUP = Duration.ofSeconds(30);
 
@@ -31,17 +31,17 @@ class S3TokenListTest {
 
     @Test
     void tokens_written_to_the_object_are_taken_up_and_removing_the_object_closes_writes_again(
-            MotoS3.Emulator moto, @TempDir Path dir) throws IOException {
-        S3Location bucket = moto.newStore();
+            MotoEmulator moto, @TempDir Path dir) throws IOException {
+        String bucket = moto.newBucket();
         String key = "envs/test/tokens";
         TallyServer server = TallyServer.start(ServerConfig.builder().host("127.0.0.1").port(0).dataDir(dir)
-                .tokenFile("s3://" + bucket.bucket() + "/" + key).s3Endpoint(moto.endpoint()).build());
+                .tokenFile("s3://" + bucket + "/" + key).s3Endpoint(moto.endpoint()).build());
         try {
             ApiClient api = new ApiClient(server.baseUri());
             assertThat(api.get("/readyz").statusCode()).as("no list yet is a list with no token").isEqualTo(200);
             assertThat(deleteWith(api, TokenFiles.CI)).isEqualTo(401);
 
-            moto.client().putObject(b -> b.bucket(bucket.bucket()).key(key),
+            moto.client().putObject(b -> b.bucket(bucket).key(key),
                     RequestBody.fromString("ci: sha256:" + TokenFiles.sha256(TokenFiles.CI) + "  # made by a test\n"));
             // Each check with a token not taken up yet is a wrong token, and ten a minute get the client throttled:
             // at most four here, since the list is polled every 5 s.
@@ -50,7 +50,7 @@ class S3TokenListTest {
             HttpResponse<String> anonymous = api.postLines("anonymous", Bookmarks.MIXED);
             assertThat(anonymous.statusCode()).isEqualTo(401);
 
-            moto.client().deleteObject(b -> b.bucket(bucket.bucket()).key(key));
+            moto.client().deleteObject(b -> b.bucket(bucket).key(key));
             Eventually.await("the token is refused once the list is gone", PICKUP,
                     () -> deleteWith(api, TokenFiles.CI) == 401);
         } finally {

@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import tally.store.FileTree;
-import tally.store.MotoS3;
 import tally.store.S3Location;
+import tally.testing.MotoEmulator;
 
 /**
  * Servers sharing one S3 store in moto, as the instances of a fleet do: each {@link #start} is a
@@ -20,20 +20,20 @@ final class SharedStore implements AutoCloseable {
     static final Duration HEARTBEAT = Duration.ofSeconds(1);
     static final Duration GRACE = Duration.ofSeconds(10);
 
-    final MotoS3.Emulator moto;
+    final MotoEmulator moto;
     final S3Location location;
     private final URI endpoint;
     private final List<TallyServer> servers = new ArrayList<>();
     private final List<Path> dirs = new ArrayList<>();
 
-    SharedStore(MotoS3.Emulator moto) {
+    SharedStore(MotoEmulator moto) {
         this(moto, moto.endpoint());
     }
 
     /** Servers that reach moto through {@code endpoint} (a proxy the test can cut). */
-    SharedStore(MotoS3.Emulator moto, URI endpoint) {
+    SharedStore(MotoEmulator moto, URI endpoint) {
         this.moto = moto;
-        this.location = moto.newStore();
+        this.location = new S3Location(moto.newBucket(), "data/test/");
         this.endpoint = endpoint;
     }
 

@@ -14,15 +14,16 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tally.http.Json;
-import tally.store.MotoS3;
+import tally.testing.MotoEmulator;
+import tally.testing.MotoServer;
 
 /** Several servers on one S3 store (moto), as the instances of a fleet behind a load balancer. */
 @Tag("deploy")
-@ExtendWith(MotoS3.class)
+@ExtendWith(MotoServer.class)
 class SharedStoreTest {
     private final SharedStore store;
 
-    SharedStoreTest(MotoS3.Emulator moto) {
+    SharedStoreTest(MotoEmulator moto) {
         this.store = new SharedStore(moto);
     }
 
@@ -62,7 +63,7 @@ class SharedStoreTest {
         ApiClient later = store.client();
         assertThat(later.get("/api/datasets/" + id).statusCode()).isEqualTo(404);
         assertThat(later.json(later.get("/api/datasets")).get("datasets")).isEmpty();
-        assertThat(store.moto.keys(store.location)).isEmpty();
+        assertThat(store.moto.keys(store.location.bucket())).isEmpty();
     }
 
     @Test

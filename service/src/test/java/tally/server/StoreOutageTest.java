@@ -8,17 +8,18 @@ import java.time.Duration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import tally.store.MotoS3;
+import tally.testing.MotoEmulator;
+import tally.testing.MotoServer;
 
 /** The S3 endpoint stops answering mid-run, then comes back. */
 @Tag("deploy")
-@ExtendWith(MotoS3.class)
+@ExtendWith(MotoServer.class)
 class StoreOutageTest {
     private static final Duration NOTICED = Duration.ofSeconds(30);
 
     @Test
     void an_unreachable_store_makes_the_server_unready_and_answer_503_until_it_is_back_with_nothing_lost(
-            MotoS3.Emulator moto) throws IOException {
+            MotoEmulator moto) throws IOException {
         try (TcpGate gate = new TcpGate(moto.endpoint()); SharedStore store = new SharedStore(moto, gate.uri())) {
             ApiClient api = store.client();
             HttpResponse<String> before = api.postLines("before", Bookmarks.MIXED);

@@ -26,26 +26,28 @@ import org.junit.jupiter.api.io.TempDir;
 import tally.job.JobConfig;
 import tally.job.JobResult;
 import tally.job.TagStatsJob;
+import tally.testing.MotoEmulator;
+import tally.testing.MotoServer;
 
 /**
  * The S3 store against moto, two instances of it on one bucket as two servers would have, with a
  * clock the test moves to see claims go stale and leftovers age past the grace period.
  */
 @Tag("deploy")
-@ExtendWith(MotoS3.class)
+@ExtendWith(MotoServer.class)
 class S3DatasetStoreTest {
     private static final Duration HEARTBEAT = Duration.ofSeconds(1);
     private static final Duration GRACE = Duration.ofSeconds(10);
     private static final JobResult JOB = result();
 
-    private final MotoS3.Emulator moto;
+    private final MotoEmulator moto;
     private final S3Location location;
     private final MovableClock clock = new MovableClock();
     private final List<S3DatasetStore> opened = new ArrayList<>();
 
-    S3DatasetStoreTest(MotoS3.Emulator moto) {
+    S3DatasetStoreTest(MotoEmulator moto) {
         this.moto = moto;
-        this.location = moto.newStore();
+        this.location = new S3Location(moto.newBucket(), "data/test/");
     }
 
     @BeforeEach
@@ -98,7 +100,7 @@ class S3DatasetStoreTest {
         assertThat(read(other.openInput("a1"))).isEqualTo(input);
         assertThat(read(other.openRows("a1"))).isEqualTo(rows);
         assertThat(other.list(null, 10).datasets()).containsExactly(meta);
-        assertThat(moto.openUploads(location)).isEmpty();
+        assertThat(moto.openUploads(location.bucket())).isEmpty();
     }
 
     @Test
@@ -133,8 +135,8 @@ class S3DatasetStoreTest {
 
         assertThat(instance().find("race")).contains(theirs);
         assertThat(read(instance().openRows("race"))).hasSize(1);
-        assertThat(moto.openUploads(location)).isEmpty();
-        assertThat(moto.keys(location)).filteredOn(k -> k.contains("/data/")).hasSize(2);
+        assertThat(moto.openUploads(location.bucket())).isEmpty();
+        assertThat(moto.keys(location.bucket())).filteredOn(k -> k.contains("/data/")).hasSize(2);
     }
 
     @Test
@@ -142,12 +144,12 @@ class S3DatasetStoreTest {
         DatasetDraft draft = instance().create("gone", "gone");
         draft.input().write(bytes(30 << 20, 4)); // incompressible: LZ4 frames of over a part already sent
         draft.rows().write(bytes(7 << 20, 5));
-        assertThat(moto.openUploads(location)).isNotEmpty();
+        assertThat(moto.openUploads(location.bucket())).isNotEmpty();
 
         draft.abort();
 
-        assertThat(moto.keys(location)).isEmpty();
-        assertThat(moto.openUploads(location)).isEmpty();
+        assertThat(moto.keys(location.bucket())).isEmpty();
+        assertThat(moto.openUploads(location.bucket())).isEmpty();
         assertThat(instance().find("gone")).isEmpty();
     }
 
@@ -173,8 +175,8 @@ class S3DatasetStoreTest {
         S3Sweep.Result swept = survivor.sweep();
 
         assertThat(swept.abortedUploads()).isEqualTo(1);
-        assertThat(moto.openUploads(location)).isEmpty();
-        assertThat(moto.keys(location)).allMatch(k -> k.contains("kept")).hasSize(5);
+        assertThat(moto.openUploads(location.bucket())).isEmpty();
+        assertThat(moto.keys(location.bucket())).allMatch(k -> k.contains("kept")).hasSize(5);
         assertThat(survivor.find("orphan")).isEmpty();
         assertThat(survivor.find("kept")).contains(complete);
         assertThat(survivor.sweep().removed()).isZero();
@@ -196,7 +198,7 @@ class S3DatasetStoreTest {
         assertThatThrownBy(() -> a.openRows("d1")).isInstanceOf(NoSuchFileException.class);
         assertThat(a.list(null, 10).datasets()).extracting(DatasetMeta::id).containsExactly("d2");
         assertThat(b.delete("d2")).as("an interrupted upload is deleted on any instance").isTrue();
-        assertThat(moto.keys(location)).isEmpty();
+        assertThat(moto.keys(location.bucket())).isEmpty();
     }
 
     @Test
@@ -242,7 +244,7 @@ class S3DatasetStoreTest {
         assertThatThrownBy(() -> other.restore(lying, new ByteArrayInputStream(new byte[4]),
                 new ByteArrayInputStream(new byte[5]))).isInstanceOf(IOException.class).hasMessageContaining("says 5");
         assertThat(other.find("f2")).isEmpty();
-        assertThat(moto.openUploads(location)).isEmpty();
+        assertThat(moto.openUploads(location.bucket())).isEmpty();
     }
 
     @Test
