@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import tally.testing.MotoEmulator;
 
 /**
  * Runs {@code tally-deploy} in-process, exactly as {@code main} wires it, against the test's moto, bucket
@@ -19,19 +20,19 @@ final class Cli {
         }
     }
 
-    private final MotoServer.Endpoint moto;
+    private final MotoEmulator moto;
     private final String bucket;
     private final Path rehearsalDir;
 
     /** @param rehearsalDir null: no rehearsal, the emulator alone (EMR steps are then recorded, never run) */
-    Cli(MotoServer.Endpoint moto, String bucket, Path rehearsalDir) {
+    Cli(MotoEmulator moto, String bucket, Path rehearsalDir) {
         this.moto = moto;
         this.bucket = bucket;
         this.rehearsalDir = rehearsalDir;
     }
 
     Run run(String... args) {
-        List<String> full = new ArrayList<>(List.of("--endpoint-url", moto.uri().toString(), "--bucket", bucket,
+        List<String> full = new ArrayList<>(List.of("--endpoint-url", moto.endpoint().toString(), "--bucket", bucket,
                 "--max-attempts", "2"));
         if (rehearsalDir != null) {
             full.addAll(List.of("--rehearsal-dir", rehearsalDir.toString()));
@@ -62,10 +63,10 @@ final class Cli {
     }
 
     RehearsalHost host(AwsClients aws) {
-        return new RehearsalHost(rehearsalDir, aws.ec2(), java.time.Duration.ofMinutes(1), moto.uri(), "us-east-1");
+        return new RehearsalHost(rehearsalDir, aws.ec2(), java.time.Duration.ofMinutes(1), moto.endpoint(), "us-east-1");
     }
 
     AwsClients clients() {
-        return new AwsClients("us-east-1", moto.uri(), 2);
+        return new AwsClients("us-east-1", moto.endpoint(), 2);
     }
 }

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import tally.testing.MotoEmulator;
+import tally.testing.MotoServer;
 
 @Tag("deploy")
 @ExtendWith(MotoServer.class)
@@ -18,7 +20,7 @@ class EmrPublishTest {
     Path dir;
 
     @Test
-    void emr_publish_puts_the_job_jar_beside_the_service_jar_and_refuses_other_bytes(MotoServer.Endpoint moto) throws Exception {
+    void emr_publish_puts_the_job_jar_beside_the_service_jar_and_refuses_other_bytes(MotoEmulator moto) throws Exception {
         Path job = Files.writeString(dir.resolve("tally-spark.jar"), "job one");
         Path other = Files.writeString(dir.resolve("other.jar"), "job two");
         Path service = Files.writeString(dir.resolve("tally.jar"), "service one");

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import tally.testing.MotoEmulator;
+import tally.testing.MotoServer;
 
 /** {@code emr run --rehearsal-dir}: the step moto records is run here, through spark/bin/tally-spark-local. */
 @Tag("deploy")
@@ -34,7 +36,7 @@ class EmrRehearsalTest {
     Path dir;
 
     @Test
-    void the_rehearsal_runs_the_step_here_and_its_output_in_s3_is_tally_stats_byte_for_byte(MotoServer.Endpoint moto) throws Exception {
+    void the_rehearsal_runs_the_step_here_and_its_output_in_s3_is_tally_stats_byte_for_byte(MotoEmulator moto) throws Exception {
         requireBuilt(SPARK_JAR, SPARK_LOCAL, Path.of("../spark/target/classpath.txt"), ServiceJars.SERVICE_JAR);
         Path input = dir.resolve("bookmarks.jsonl");
         tally("generate", "--size", "1M", "--out", input.toString());
@@ -65,7 +67,7 @@ class EmrRehearsalTest {
     }
 
     @Test
-    void the_rehearsal_fails_the_step_when_the_jar_in_s3_is_not_the_published_one(MotoServer.Endpoint moto) throws Exception {
+    void the_rehearsal_fails_the_step_when_the_jar_in_s3_is_not_the_published_one(MotoEmulator moto) throws Exception {
         Cli cli = new Cli(moto, "emr-replaced", dir.resolve("rehearsal"));
         publish(cli, "1.0.0", Files.writeString(dir.resolve("job.jar"), "job"));
         try (AwsClients aws = cli.clients()) {
@@ -83,7 +85,7 @@ class EmrRehearsalTest {
     }
 
     @Test
-    void the_rehearsal_refuses_an_existing_output_as_the_job_does(MotoServer.Endpoint moto) throws Exception {
+    void the_rehearsal_refuses_an_existing_output_as_the_job_does(MotoEmulator moto) throws Exception {
         Cli cli = new Cli(moto, "emr-exists", dir.resolve("rehearsal"));
         publish(cli, "1.0.0", Files.writeString(dir.resolve("job.jar"), "job"));
         try (AwsClients aws = cli.clients()) {
@@ -102,7 +104,7 @@ class EmrRehearsalTest {
     }
 
     @Test
-    void the_rehearsal_fails_the_step_with_the_reason_when_it_cannot_run_it(MotoServer.Endpoint moto) throws Exception {
+    void the_rehearsal_fails_the_step_with_the_reason_when_it_cannot_run_it(MotoEmulator moto) throws Exception {
         Cli cli = new Cli(moto, "emr-unrunnable", dir.resolve("rehearsal"));
         publish(cli, "1.0.0", Files.writeString(dir.resolve("job.jar"), "job"));
         try (AwsClients aws = cli.clients()) {
@@ -124,7 +126,7 @@ class EmrRehearsalTest {
     }
 
     @Test
-    void the_rehearsal_runs_only_spark_submit_steps_of_the_stats_job(MotoServer.Endpoint moto) throws Exception {
+    void the_rehearsal_runs_only_spark_submit_steps_of_the_stats_job(MotoEmulator moto) throws Exception {
         try (AwsClients aws = new Cli(moto, "emr-other", null).clients()) {
             String clusterId = cluster(aws, null);
             String copy = aws.emr().addJobFlowSteps(b -> b.jobFlowId(clusterId).steps(s -> s.name("copy")

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.emr.model.Cluster;
 import software.amazon.awssdk.services.emr.model.Step;
 import software.amazon.awssdk.services.emr.model.StepSummary;
+import tally.testing.MotoEmulator;
+import tally.testing.MotoServer;
 
 /** {@code emr run} against moto, which records clusters and steps and runs none: its first step stays RUNNING for ever. */
 @Tag("deploy")
@@ -25,7 +27,7 @@ class EmrRunTest {
     Path dir;
 
     @Test
-    void emr_run_adds_a_spark_submit_step_that_runs_the_published_jar(MotoServer.Endpoint moto) throws Exception {
+    void emr_run_adds_a_spark_submit_step_that_runs_the_published_jar(MotoEmulator moto) throws Exception {
         Cli cli = new Cli(moto, "emr-steps", null);
         publish(cli, "2.0.0", Files.writeString(dir.resolve("job.jar"), "job"));
         try (AwsClients aws = cli.clients()) {
@@ -52,7 +54,7 @@ class EmrRunTest {
     }
 
     @Test
-    void emr_run_create_cluster_starts_a_spark_cluster_that_ends_with_its_step(MotoServer.Endpoint moto) throws Exception {
+    void emr_run_create_cluster_starts_a_spark_cluster_that_ends_with_its_step(MotoEmulator moto) throws Exception {
         Cli cli = new Cli(moto, "emr-oneshot", null);
         publish(cli, "3.0.0", Files.writeString(dir.resolve("job.jar"), "job"));
 
@@ -80,7 +82,7 @@ class EmrRunTest {
     }
 
     @Test
-    void emr_run_refuses_a_version_without_a_published_job_jar(MotoServer.Endpoint moto) throws Exception {
+    void emr_run_refuses_a_version_without_a_published_job_jar(MotoEmulator moto) throws Exception {
         Cli cli = new Cli(moto, "emr-unpublished", null);
         publish(cli, "1.0.0", Files.writeString(dir.resolve("job.jar"), "job"));
         try (AwsClients aws = cli.clients()) {
@@ -95,7 +97,7 @@ class EmrRunTest {
     }
 
     @Test
-    void wait_gives_up_at_its_time_limit_on_a_step_that_never_ends(MotoServer.Endpoint moto) throws Exception {
+    void wait_gives_up_at_its_time_limit_on_a_step_that_never_ends(MotoEmulator moto) throws Exception {
         Cli cli = new Cli(moto, "emr-wait", null);
         publish(cli, "1.0.0", Files.writeString(dir.resolve("job.jar"), "job"));
         try (AwsClients aws = cli.clients()) {

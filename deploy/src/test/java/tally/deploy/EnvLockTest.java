@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import tally.testing.MotoEmulator;
+import tally.testing.MotoServer;
 
 @Tag("deploy")
 @ExtendWith(MotoServer.class)
@@ -32,7 +34,7 @@ class EnvLockTest {
     static Path dir;
 
     @BeforeAll
-    static void bucket(MotoServer.Endpoint moto) {
+    static void bucket(MotoEmulator moto) {
         cli = new Cli(moto, BUCKET, dir.resolve("rehearsal"));
         aws = cli.clients();
         aws.s3().createBucket(b -> b.bucket(BUCKET));

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.sync.RequestBody;
 import tally.auth.TokenFile;
+import tally.testing.MotoEmulator;
+import tally.testing.MotoServer;
 
 /** The token list of an environment, in moto's S3, read back with the service's own parser. */
 @Tag("deploy")
@@ -26,8 +28,8 @@ class EnvTokensTest {
     private final AwsClients aws;
     private final String bucket;
 
-    EnvTokensTest(MotoServer.Endpoint moto) {
-        this.aws = new AwsClients("us-east-1", moto.uri(), 2);
+    EnvTokensTest(MotoEmulator moto) {
+        this.aws = new AwsClients("us-east-1", moto.endpoint(), 2);
         this.bucket = "tokens-" + Long.toString(System.nanoTime(), 36);
         aws.s3().createBucket(b -> b.bucket(bucket));
     }

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import tally.testing.MotoEmulator;
+import tally.testing.MotoServer;
 
 @Tag("deploy")
 @ExtendWith(MotoServer.class)
@@ -19,7 +21,7 @@ class PublishTest {
     Path dir;
 
     @Test
-    void publish_puts_the_bytes_and_their_sha256_in_s3(MotoServer.Endpoint moto) throws Exception {
+    void publish_puts_the_bytes_and_their_sha256_in_s3(MotoEmulator moto) throws Exception {
         Path jar = Files.write(dir.resolve("tally.jar"), "release one".getBytes());
         Cli cli = new Cli(moto, "publish-bytes", dir.resolve("rehearsal"));
 
@@ -39,7 +41,7 @@ class PublishTest {
     }
 
     @Test
-    void republishing_the_same_bytes_is_accepted_and_different_bytes_are_refused(MotoServer.Endpoint moto) throws Exception {
+    void republishing_the_same_bytes_is_accepted_and_different_bytes_are_refused(MotoEmulator moto) throws Exception {
         Path jar = Files.write(dir.resolve("a.jar"), "first".getBytes());
         Path other = Files.write(dir.resolve("b.jar"), "second".getBytes());
         Cli cli = new Cli(moto, "publish-immutable", dir.resolve("rehearsal"));
@@ -60,7 +62,7 @@ class PublishTest {
     }
 
     @Test
-    void a_jar_that_reports_another_version_is_refused(MotoServer.Endpoint moto) throws Exception {
+    void a_jar_that_reports_another_version_is_refused(MotoEmulator moto) throws Exception {
         Path jar = ServiceJars.withVersion(dir, "3.1.0");
 
         Cli.Run run = new Cli(moto, "publish-mismatch", dir.resolve("rehearsal")).run("publish", "--version", "3.2.0", "--jar", jar.toString());
@@ -70,7 +72,7 @@ class PublishTest {
     }
 
     @Test
-    void an_invalid_version_is_refused_before_any_upload(MotoServer.Endpoint moto) throws Exception {
+    void an_invalid_version_is_refused_before_any_upload(MotoEmulator moto) throws Exception {
         Path jar = Files.write(dir.resolve("a.jar"), "x".getBytes());
 
         Cli.Run run = new Cli(moto, "publish-invalid", dir.resolve("rehearsal")).run("publish", "--version", "../x", "--jar", jar.toString());

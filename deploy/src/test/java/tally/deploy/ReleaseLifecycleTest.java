@@ -21,6 +21,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.ec2.model.Instance;
+import tally.testing.MotoEmulator;
+import tally.testing.MotoServer;
 
 /**
  * One environment through its life, rehearsed: moto for EC2 and S3, each instance's user-data run locally
@@ -39,7 +41,7 @@ class ReleaseLifecycleTest {
     @TempDir
     static Path dir;
 
-    private static MotoServer.Endpoint motoEndpoint;
+    private static MotoEmulator emulator;
     private static Cli cli;
     private static AwsClients aws;
     private static RehearsalHost host;
@@ -54,8 +56,8 @@ class ReleaseLifecycleTest {
     private static final String DATA_PREFIX = "data/" + ENV + "/";
 
     @BeforeAll
-    static void publish(MotoServer.Endpoint moto) throws Exception {
-        motoEndpoint = moto;
+    static void publish(MotoEmulator moto) throws Exception {
+        emulator = moto;
         cli = new Cli(moto, BUCKET, dir.resolve("rehearsal"));
         aws = cli.clients();
         host = cli.host(aws);
@@ -239,7 +241,7 @@ class ReleaseLifecycleTest {
         // A separate JVM, as a CI timeout would kill it: same classes, same arguments as the in-process runs.
         List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), DeployCli.class.getName()));
-        command.addAll(List.of("--endpoint-url", motoEndpoint.uri().toString(), "--bucket", BUCKET, "--rehearsal-dir", dir.resolve("rehearsal").toString()));
+        command.addAll(List.of("--endpoint-url", emulator.endpoint().toString(), "--bucket", BUCKET, "--rehearsal-dir", dir.resolve("rehearsal").toString()));
         command.addAll(List.of(Cli.fast("release", "--env", ENV, "--version", "v3", "--health-timeout", "120s")));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("sigterm.log").toFile());
         builder.environment().put("AWS_ACCESS_KEY_ID", "tally-test");
