@@ -33,7 +33,7 @@ class PackageCyclesTest {
     @Test
     void no_package_of_the_main_sources_depends_on_itself_through_others() throws IOException {
         Map<String, Set<String>> graph = packageGraph();
-        assertThat(graph).containsKeys("tally.cli", "tally.job", "tally.server", "tally.store", "tally.deploy");
+        assertThat(graph).containsKeys("tally.cli", "tally.job", "tally.server", "tally.store", "tally.deploy", "tally.testing");
 
         List<String> cycle = findCycle(graph);
 
@@ -42,6 +42,9 @@ class PackageCyclesTest {
         assertThat(graph.get("tally.job")).allMatch(p -> p.equals("tally.job"));
         // tally-cli, the parser tally and tally-deploy share, is the JDK alone (its pom has no dependencies).
         assertThat(graph.get("tally.cli")).isEmpty();
+        // tally-test-support is test code (scope test): it reaches into nothing of ours, and no main code reaches it.
+        assertThat(graph.get("tally.testing")).isEmpty();
+        assertThat(graph).allSatisfy((pkg, imports) -> assertThat(imports).as(pkg).doesNotContain("tally.testing"));
     }
 
     private static Map<String, Set<String>> packageGraph() throws IOException {
