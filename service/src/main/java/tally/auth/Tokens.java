@@ -27,6 +27,8 @@ public final class Tokens {
     private volatile Object version;
     /** Why no list has been read yet; null once one has. */
     private volatile String unread;
+    /** Whether the last attempt to read the list failed (the tokens read before, if any, are in force). */
+    private volatile boolean lastReadFailed;
 
     private Tokens(TokenSource source, List<TokenFile.Entry> entries, Clock clock) {
         this.source = source;
@@ -55,6 +57,7 @@ public final class Tokens {
                 throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
             }
             tokens.unread = "the token list " + source.describe() + " is not read yet: " + e.getMessage();
+            tokens.lastReadFailed = true;
             LOG.warning(tokens.unread + "; every request that needs a token is refused until it is");
             return tokens;
         }
@@ -88,6 +91,7 @@ public final class Tokens {
         try {
             TokenSource.Fetched fetched = source.fetchIfChanged(version);
             if (fetched == null) {
+                lastReadFailed = false;
                 return false;
             }
             List<TokenFile.Entry> fresh;
@@ -99,14 +103,17 @@ public final class Tokens {
                 throw e;
             }
             replace(fresh, fetched.version());
+            lastReadFailed = false;
             LOG.info("token list " + source.describe() + " reloaded: " + fresh.size() + " token(s)");
             return true;
         } catch (NoSuchFileException e) {
+            lastReadFailed = true;
             if (version != null) {
                 LOG.warning("token file " + source.describe() + " is gone; the tokens read before stay in force");
                 version = null;
             }
         } catch (IOException | IllegalArgumentException e) {
+            lastReadFailed = true;
             LOG.log(Level.WARNING, "token list " + source.describe() + " not reloaded, the tokens read before stay"
                     + " in force: " + e.getMessage());
         }
@@ -116,6 +123,23 @@ public final class Tokens {
     /** Why requests that need a token are all refused for now, for {@code /readyz}; null once a list is read. */
     public String notReadBecause() {
         return unread;
+    }
+
+    /** Whether the tokens in force are the list as last read, for the metrics. */
+    public boolean current() {
+        return !lastReadFailed && unread == null;
+    }
+
+    /** How many listed tokens are expired now (the rest are live), for the metrics. */
+    public int expired() {
+        Instant now = clock.instant();
+        int n = 0;
+        for (TokenFile.Entry entry : entries) {
+            if (!entry.liveAt(now)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     public TokenSource source() {

@@ -33,6 +33,13 @@ public final class Metrics {
     public final Counter authRefusals = Counter.builder().name("tally_auth_refusals_total")
             .help("Requests refused for want of a valid token or session: missing, invalid_token, throttled (429)")
             .labelNames("reason").register(registry);
+    public final Gauge authTokens = Gauge.builder().name("tally_auth_tokens")
+            .help("Tokens in the token list, live or expired (none until the list has been read)")
+            .labelNames("state").register(registry);
+    public final Gauge authTokenListCurrent = Gauge.builder().name("tally_auth_token_list_current")
+            .help("1 if the last read of the token list succeeded (or found it unchanged), 0 if it failed and the"
+                    + " tokens read before are in force, or no list has been read yet")
+            .register(registry);
     public final Gauge uploadsInFlight = Gauge.builder().name("tally_uploads_in_flight")
             .help("Uploads being received now").register(registry);
 

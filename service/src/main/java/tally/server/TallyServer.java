@@ -110,7 +110,17 @@ public final class TallyServer {
                     new FailedAttempts(Clock.systemUTC()), metrics.authRefusals);
             // A token added to or removed from the list counts within a poll: a second for a file, 5 s in S3.
             long poll = tokens.source().pollEvery().toMillis();
-            scheduler.scheduleWithFixedDelay(tokens::reloadIfChanged, poll, poll, TimeUnit.MILLISECONDS);
+            Runnable count = () -> {
+                int expired = tokens.expired();
+                metrics.authTokens.labelValues("live").set(tokens.size() - expired);
+                metrics.authTokens.labelValues("expired").set(expired);
+                metrics.authTokenListCurrent.set(tokens.current() ? 1 : 0);
+            };
+            count.run();
+            scheduler.scheduleWithFixedDelay(() -> {
+                tokens.reloadIfChanged();
+                count.run();
+            }, poll, poll, TimeUnit.MILLISECONDS);
         }
 
         // Unknown paths are answered 404, known paths with another method 405 with Allow (RouteTable). The probes

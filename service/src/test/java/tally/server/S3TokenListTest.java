@@ -49,6 +49,11 @@ class S3TokenListTest {
                     () -> deleteWith(api, TokenFiles.CI) == 404);
             HttpResponse<String> anonymous = api.postLines("anonymous", Bookmarks.MIXED);
             assertThat(anonymous.statusCode()).isEqualTo(401);
+            // The gauges are set just after each read: the one that took the token up may still be finishing.
+            Eventually.await("the token gauges", PICKUP, () -> api.get("/metrics").body()
+                    .contains("tally_auth_tokens{state=\"live\"} 1.0"));
+            assertThat(api.get("/metrics").body()).contains("tally_auth_tokens{state=\"expired\"} 0.0",
+                    "tally_auth_token_list_current 1.0");
 
             moto.client().deleteObject(b -> b.bucket(bucket).key(key));
             Eventually.await("the token is refused once the list is gone", PICKUP,
@@ -74,6 +79,7 @@ class S3TokenListTest {
             assertThat(ready.body()).contains("token list s3://tally-nowhere/envs/test/tokens is not read yet");
             assertThat(api.get("/healthz").statusCode()).isEqualTo(200);
             assertThat(deleteWith(api, TokenFiles.CI)).isEqualTo(401);
+            assertThat(api.get("/metrics").body()).contains("tally_auth_token_list_current 0.0");
         } finally {
             server.stop();
         }
