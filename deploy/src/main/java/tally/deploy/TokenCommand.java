@@ -88,8 +88,10 @@ final class TokenCommand {
         InstanceHost host = cli.host(aws, port);
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-        for (Instance instance
-                : new Fleet(aws.ec2(), env, Duration.ofSeconds(2)).instances()) {
+        for (Instance instance : new Fleet(aws.ec2(), env, Duration.ofSeconds(2)).instances()) {
+            if (!"running".equals(instance.state().nameAsString())) {
+                continue; // still booting or stopping: it reads the list when its service starts
+            }
             TokenProbe.Answer answer;
             try {
                 answer = TokenProbe.await(http, host.endpoint(instance), token, limit);
