@@ -78,9 +78,9 @@ public final class Main {
     static final Option READ_ACCESS = Option.value("--read-access", "public|token",
             "Whether reading datasets needs a token too; probes, /version and the sign-in page stay open")
             .withEnv("TALLY_READ_ACCESS").withDefault("public");
-    static final Option TLS_CERT = Option.value("--tls-cert", "FILE",
-            "PEM certificate chain: serve HTTPS with HTTP/2 on --port instead of plain HTTP").withEnv("TALLY_TLS_CERT");
-    static final Option TLS_KEY = Option.value("--tls-key", "FILE",
+    static final Option TLS_CERT = Option.value("--tls-cert", "FILE|s3://BUCKET/KEY",
+            "PEM certificate chain: serve HTTPS with HTTP/2 on --port instead of plain HTTP (read once, at start)").withEnv("TALLY_TLS_CERT");
+    static final Option TLS_KEY = Option.value("--tls-key", "FILE|s3://BUCKET/KEY",
             "PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted)").withEnv("TALLY_TLS_KEY");
 
     /** How one option of the command line sets the server's config. */
@@ -112,8 +112,8 @@ public final class Main {
             new ServerOption(S3_ENDPOINT, (config, cli) -> config.s3Endpoint(cli.uri(S3_ENDPOINT))),
             new ServerOption(TOKEN_FILE, (config, cli) -> config.tokenFile(cli.string(TOKEN_FILE))),
             new ServerOption(READ_ACCESS, (config, cli) -> config.readAccess(readAccess(cli.string(READ_ACCESS)))),
-            new ServerOption(TLS_CERT, (config, cli) -> config.tlsCert(cli.path(TLS_CERT))),
-            new ServerOption(TLS_KEY, (config, cli) -> config.tlsKey(cli.path(TLS_KEY))));
+            new ServerOption(TLS_CERT, (config, cli) -> config.tlsCert(cli.string(TLS_CERT))),
+            new ServerOption(TLS_KEY, (config, cli) -> config.tlsKey(cli.string(TLS_KEY))));
 
     static final List<Option> OPTIONS = Stream.concat(SERVER_OPTIONS.stream().map(ServerOption::option),
             Stream.of(CommandArgs.HELP, CommandArgs.VERSION)).toList();

@@ -38,8 +38,9 @@ import tally.store.S3StoreSettings;
  *     object {@code s3://BUCKET/KEY} (reached like the store, through {@code s3Endpoint}); re-read when it
  *     changes; null: anyone who reaches the server may do anything, as before tokens existed
  * @param readAccess whether reads need a token too (only with a token file)
- * @param tlsCert a PEM certificate chain: serve HTTPS and HTTP/2 instead of plain HTTP; null for plain HTTP
- * @param tlsKey the PEM private key of {@code tlsCert}
+ * @param tlsCert a PEM certificate chain, a file or an S3 object {@code s3://BUCKET/KEY} (reached like the
+ *     token list), read once at start: serve HTTPS and HTTP/2 instead of plain HTTP; null for plain HTTP
+ * @param tlsKey the PEM private key of {@code tlsCert}, a file or {@code s3://BUCKET/KEY}
  */
 public record ServerConfig(
         String host,
@@ -63,8 +64,8 @@ public record ServerConfig(
         Duration storeSweepGrace,
         String tokenFile,
         ReadAccess readAccess,
-        Path tlsCert,
-        Path tlsKey) {
+        String tlsCert,
+        String tlsKey) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
@@ -118,6 +119,10 @@ public record ServerConfig(
         }
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together: give both, or neither for plain HTTP");
+        }
+        if (tlsCert != null) {
+            PemLocation.check(tlsCert);
+            PemLocation.check(tlsKey);
         }
         allowedOrigins = Set.copyOf(allowedOrigins);
         allowedHosts = Set.copyOf(allowedHosts);
@@ -211,8 +216,8 @@ public record ServerConfig(
         private Duration storeSweepGrace = S3StoreSettings.DEFAULT_SWEEP_GRACE;
         private String tokenFile;
         private ReadAccess readAccess = ReadAccess.PUBLIC;
-        private Path tlsCert;
-        private Path tlsKey;
+        private String tlsCert;
+        private String tlsKey;
 
         private Builder() {
         }
@@ -323,15 +328,20 @@ public record ServerConfig(
 
         /** PEM certificate chain and private key; both null for plain HTTP. */
         public Builder tls(Path cert, Path key) {
+            return tls(cert == null ? null : cert.toString(), key == null ? null : key.toString());
+        }
+
+        /** Each a file's path or {@code s3://BUCKET/KEY}; both null for plain HTTP. */
+        public Builder tls(String cert, String key) {
             return tlsCert(cert).tlsKey(key);
         }
 
-        public Builder tlsCert(Path value) {
+        public Builder tlsCert(String value) {
             tlsCert = value;
             return this;
         }
 
-        public Builder tlsKey(Path value) {
+        public Builder tlsKey(String value) {
             tlsKey = value;
             return this;
         }

@@ -87,7 +87,8 @@ public final class TallyServer {
     private TallyServer(ServerConfig config) throws IOException {
         this.config = config;
         // Both read before anything starts: a bad certificate or token file stops the start with its reason.
-        SSLContext tls = config.tls() ? TlsContext.load(config.tlsCert(), config.tlsKey()) : null;
+        SSLContext tls = config.tls() ? TlsContext.load(PemLocation.read(config.tlsCert(), config.s3Endpoint()),
+                config.tlsCert(), PemLocation.read(config.tlsKey(), config.s3Endpoint()), config.tlsKey()) : null;
         Tokens tokens = config.tokenFile() == null ? null : Tokens.open(tokenSource(config));
         ObjectMapper json = Json.mapper();
         this.lifecycle = new Lifecycle();

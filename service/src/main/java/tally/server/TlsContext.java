@@ -3,8 +3,6 @@ package tally.server;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -22,16 +20,20 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The server's TLS context from {@code --tls-cert} (a PEM chain, the server's certificate first, as a
- * CA hands it out) and {@code --tls-key}. A key that does not belong to the certificate is refused
+ * CA hands it out) and {@code --tls-key}, as bytes read by {@link PemLocation} from a file or S3. A key that does not belong to the certificate is refused
  * here, at start, naming both files: otherwise the server would start and every handshake would fail.
  */
 final class TlsContext {
     private TlsContext() {
     }
 
-    static SSLContext load(Path certFile, Path keyFile) throws IOException {
-        List<X509Certificate> chain = certificates(certFile);
-        PrivateKey key = PemKey.read(Files.readString(keyFile, StandardCharsets.US_ASCII), keyFile.toString());
+    /**
+     * The context from the PEM bytes of a certificate chain and its key, wherever they were read from
+     * ({@code certFile} and {@code keyFile} name the places in messages: a path or {@code s3://BUCKET/KEY}).
+     */
+    static SSLContext load(byte[] certPem, String certFile, byte[] keyPem, String keyFile) {
+        List<X509Certificate> chain = certificates(new String(certPem, StandardCharsets.US_ASCII), certFile);
+        PrivateKey key = PemKey.read(new String(keyPem, StandardCharsets.US_ASCII), keyFile);
         X509Certificate leaf = chain.get(0);
         if (!belongTogether(key, leaf.getPublicKey())) {
             throw new IllegalArgumentException("the private key " + keyFile + " does not match the certificate "
@@ -49,18 +51,17 @@ final class TlsContext {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys.getKeyManagers(), null, new SecureRandom());
             return context;
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("could not set up TLS with " + certFile + " and " + keyFile + ": "
                     + e.getMessage(), e);
         }
     }
 
-    private static List<X509Certificate> certificates(Path file) throws IOException {
-        String pem = Files.readString(file, StandardCharsets.US_ASCII);
+    private static List<X509Certificate> certificates(String pem, String file) {
         List<X509Certificate> chain = new ArrayList<>();
         try {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
-            for (byte[] der : Pem.blocks(pem, "CERTIFICATE", file.toString())) {
+            for (byte[] der : Pem.blocks(pem, "CERTIFICATE", file)) {
                 chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
             }
         } catch (CertificateException e) {
