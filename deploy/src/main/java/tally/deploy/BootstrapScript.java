@@ -18,13 +18,24 @@ public final class BootstrapScript {
     private BootstrapScript() {
     }
 
-    /**
-     * The user-data of one release: the service keeps its datasets in {@code store} ({@code s3://...}), takes
-     * the write tokens listed in {@code tokens} ({@code s3://BUCKET/KEY}, polled) and answers reads to
-     * anyone or to token holders only ({@code readAccess} public or token).
-     */
+    /** Where the service reads its certificate and key: {@code s3://BUCKET/KEY} each ({@link EnvTls}). */
+    public record Tls(String cert, String key) {
+    }
+
+    /** The user-data of one release on plain HTTP. */
     public static String render(String version, String jarUrl, String sha256, int port, String store, String tokens,
                                 String readAccess) {
+        return render(version, jarUrl, sha256, port, store, tokens, readAccess, null);
+    }
+
+    /**
+     * The user-data of one release: the service keeps its datasets in {@code store} ({@code s3://...}), takes
+     * the write tokens listed in {@code tokens} ({@code s3://BUCKET/KEY}, polled), answers reads to
+     * anyone or to token holders only ({@code readAccess} public or token), and serves HTTPS with the
+     * certificate and key of {@code tls}, read at start (null: plain HTTP).
+     */
+    public static String render(String version, String jarUrl, String sha256, int port, String store, String tokens,
+                                String readAccess, Tls tls) {
         ReleaseStore.checkVersion(version);
         if (!SHA256.matcher(sha256).matches()) {
             throw new IllegalArgumentException("not a sha256: " + sha256);
@@ -34,6 +45,9 @@ public final class BootstrapScript {
         }
         if (!isS3Word(tokens)) {
             throw new IllegalArgumentException("not a token list location: " + tokens);
+        }
+        if (tls != null && (!isS3Word(tls.cert()) || !isS3Word(tls.key()))) {
+            throw new IllegalArgumentException("not a certificate or key location: " + tls);
         }
         if (!readAccess.equals("public") && !readAccess.equals("token")) {
             throw new IllegalArgumentException("read access is public or token, not " + readAccess);
@@ -47,6 +61,8 @@ public final class BootstrapScript {
                 .replace("@JAR_SHA256_QUOTED@", quote(sha256))
                 .replace("@STORE_QUOTED@", quote(store))
                 .replace("@TOKENS_QUOTED@", quote(tokens))
+                .replace("@TLS_CERT_QUOTED@", quote(tls == null ? "" : tls.cert()))
+                .replace("@TLS_KEY_QUOTED@", quote(tls == null ? "" : tls.key()))
                 .replace("@READ_ACCESS@", readAccess)
                 .replace("@VERSION@", version)
                 .replace("@PORT@", Integer.toString(port))

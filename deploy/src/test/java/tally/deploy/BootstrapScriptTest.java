@@ -88,6 +88,66 @@ class BootstrapScriptTest {
                 "s3://b/data/test/", "s3://b/envs/test/tokens", "everyone")).hasMessageContaining("public or token");
     }
 
+    private static final BootstrapScript.Tls TLS = new BootstrapScript.Tls("s3://b/envs/test/tls/cert.pem",
+            "s3://b/envs/test/tls/key.pem");
+
+    private String renderTls(BootstrapScript.Tls tls) {
+        return BootstrapScript.render("1.2.3", "https://example.com/tally.jar?a=1&b=2", ZEROS, 8080, "s3://b/data/test/",
+                "s3://b/envs/test/tokens", "public", tls);
+    }
+
+    @Test
+    void a_script_with_tls_passes_bash_syntax_check_and_shellcheck_when_it_is_installed() throws Exception {
+        Path script = write(renderTls(TLS));
+
+        assertThat(run(new ProcessBuilder("bash", "-n", script.toString())).exit).isZero();
+        if (onPath("shellcheck")) {
+            Result result = run(new ProcessBuilder("shellcheck", "--severity=warning", script.toString()));
+            assertThat(result.exit).as(result.output).isZero();
+        }
+    }
+
+    @Test
+    void with_tls_the_service_is_started_with_the_environment_certificate_and_key_under_systemd_and_without() {
+        String script = renderTls(TLS);
+
+        assertThat(script).contains("TLS_CERT='s3://b/envs/test/tls/cert.pem'", "TLS_KEY='s3://b/envs/test/tls/key.pem'",
+                "TLS_ARGS=(--tls-cert \"$TLS_CERT\" --tls-key \"$TLS_KEY\")",
+                "--read-access \"$READ_ACCESS\" ${TLS_ARGS[@]+\"${TLS_ARGS[@]}\"}",
+                "--read-access $READ_ACCESS$TLS_UNIT_ARGS\n");
+    }
+
+    @Test
+    void without_tls_the_certificate_variables_are_empty_and_the_service_gets_no_tls_options() throws Exception {
+        String script = renderTls(null);
+
+        assertThat(script).contains("TLS_CERT=''", "TLS_KEY=''");
+        assertThat(run(new ProcessBuilder("bash", "-n", write(script).toString())).exit).isZero();
+        assertThat(startArguments(script)).isEqualTo("[]||");
+        assertThat(startArguments(renderTls(TLS))).isEqualTo(
+                "[--tls-cert][s3://b/envs/test/tls/cert.pem][--tls-key][s3://b/envs/test/tls/key.pem]"
+                        + "| --tls-cert s3://b/envs/test/tls/cert.pem --tls-key s3://b/envs/test/tls/key.pem|");
+    }
+
+    /**
+     * What the TLS part of the two start lines expands to, by bash itself (under {@code set -u}): the script's
+     * variables, then each word of the nohup line in brackets, then the unit file's text between bars.
+     */
+    private String startArguments(String script) throws Exception {
+        String variables = script.substring(0, script.indexOf("# An unpacked release"));
+        Path probe = write(variables + "printf '[%s]' ${TLS_ARGS[@]+\"${TLS_ARGS[@]}\"}; echo \"|$TLS_UNIT_ARGS|\"\n");
+        Result result = run(new ProcessBuilder("bash", probe.toString()));
+        assertThat(result.exit).as(result.output).isZero();
+        return result.output.strip();
+    }
+
+    @Test
+    void a_certificate_location_that_could_break_the_unit_file_is_refused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> renderTls(new BootstrapScript.Tls(
+                "s3://b/envs/test/tls/cert.pem $(reboot)", "s3://b/envs/test/tls/key.pem")))
+                .hasMessageContaining("certificate or key location");
+    }
+
     @Test
     void a_version_that_could_break_the_script_is_refused() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> BootstrapScript.render("1'; rm -rf /", "https://x", ZEROS, 8080, "s3://b/data/test/", "s3://b/envs/test/tokens", "public"))
