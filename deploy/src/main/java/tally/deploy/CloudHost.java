@@ -8,9 +8,12 @@ import software.amazon.awssdk.services.ec2.model.Instance;
 /** Real EC2: instances run their user-data at boot and are reached on their public address. */
 public final class CloudHost implements InstanceHost {
     private final int port;
+    private final String scheme;
 
-    public CloudHost(int port) {
+    /** @param scheme {@code http}, or {@code https} for an environment with TLS */
+    public CloudHost(int port, String scheme) {
         this.port = port;
+        this.scheme = scheme;
     }
 
     @Override
@@ -21,12 +24,12 @@ public final class CloudHost implements InstanceHost {
     @Override
     public URI endpoint(Instance instance) {
         String ip = instance.publicIpAddress() != null ? instance.publicIpAddress() : instance.privateIpAddress();
-        return URI.create("http://" + ip + ":" + port);
+        return URI.create(scheme + "://" + ip + ":" + port);
     }
 
     @Override
     public URI addressEndpoint(String publicIp, String instanceId) {
-        return URI.create("http://" + publicIp + ":" + port);
+        return URI.create(scheme + "://" + publicIp + ":" + port);
     }
 
     @Override

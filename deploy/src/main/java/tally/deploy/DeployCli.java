@@ -80,7 +80,7 @@ public final class DeployCli {
         return new DeployCommand(NAME, "[OPTIONS] COMMAND [COMMAND OPTIONS]", DESCRIPTION, options, null, List.of(
                 PublishCommand.COMMAND, ReleaseCommand.COMMAND, RollbackCommand.COMMAND, StatusCommand.COMMAND,
                 HistoryCommand.COMMAND, TeardownCommand.COMMAND, PlanCommand.COMMAND, SmokeCommand.COMMAND,
-                TokenCommand.COMMAND, EmrCommand.COMMAND));
+                TokenCommand.COMMAND, TlsCommand.COMMAND, EmrCommand.COMMAND));
     }
 
     public static void main(String[] args) {
@@ -204,22 +204,38 @@ public final class DeployCli {
         return err;
     }
 
-    InstanceHost host(AwsClients aws, int port) {
-        return rehearsalDir == null ? new CloudHost(port)
-                : new RehearsalHost(rehearsalDir.toAbsolutePath(), aws.ec2(), Duration.ofMinutes(2), endpoint, region);
+    /** Where the instances run and how they are reached: {@code http://}, or {@code https://} with TLS. */
+    InstanceHost host(AwsClients aws, int port, EnvHttp http) {
+        return rehearsalDir == null ? new CloudHost(port, http.scheme())
+                : new RehearsalHost(rehearsalDir.toAbsolutePath(), aws.ec2(), Duration.ofMinutes(2), endpoint, region,
+                        http.scheme());
     }
 
-    /** The release procedure for one environment, wired from the options. */
+    EnvTls tls(AwsClients aws, String env) {
+        return new EnvTls(aws.s3(), bucket(), env);
+    }
+
+    /** How to talk to the environment's instances: its certificate, if it has one, read once, now. */
+    EnvHttp http(AwsClients aws, String env) {
+        return EnvHttp.of(tls(aws, env));
+    }
+
+    /**
+     * The release procedure for one environment, wired from the options. Whether the new instances serve
+     * TLS is decided here, once: the gate, the addresses and the bootstrap all follow the same answer.
+     */
     Release release(AwsClients aws, String env, ReleaseOptions options, Progress progress) {
         ReleaseSettings settings = options.settings();
         String bucket = bucket();
+        EnvTls tls = tls(aws, env);
+        EnvHttp http = EnvHttp.of(tls);
         return new Release(new Fleet(aws.ec2(), env, settings.pollInterval()),
                 new ReleaseStore(aws.s3(), aws.presigner(), bucket, mapper),
                 new EnvLock(aws.s3(), bucket, mapper, clock()),
                 new History(aws.s3(), bucket, mapper),
-                host(aws, settings.port()),
-                new HealthGate(mapper, settings.pollInterval()),
-                settings, dataStore(aws, env, options), progress, clock(), actor());
+                host(aws, settings.port(), http),
+                new HealthGate(mapper, settings.pollInterval(), http.client(HealthGate.CONNECT_TIMEOUT)),
+                settings, dataStore(aws, env, options), http.tls() ? tls : null, progress, clock(), actor());
     }
 
     /** Prints a result: as JSON with {@code --json}, else as the given text. */

@@ -69,14 +69,20 @@ public final class EnvDataStore {
     }
 
     /**
-     * The role's one inline policy: the store's objects and multipart uploads under its prefix, and reading
-     * the token list, nothing else.
+     * The role's one inline policy: the store's objects and multipart uploads under its prefix, reading the
+     * token list, and reading the environment's certificate and key ({@link EnvTls}), nothing else. The
+     * last is granted whether or not the environment has TLS yet: the folder is the environment's own, and
+     * {@code tls put} then needs no rewrite of the policy to count at the next release.
      */
     String policy() {
         String objects = "arn:aws:s3:::" + bucket + "/" + prefix + "*";
         String tokenList = "arn:aws:s3:::" + tokens.location().substring("s3://".length());
+        String tlsFiles = tokenList.substring(0, tokenList.length() - EnvTokens.key(env).length())
+                + EnvTls.prefix(env) + "*";
         return "{\"Version\":\"2012-10-17\",\"Statement\":["
                 + "{\"Sid\":\"Tokens\",\"Effect\":\"Allow\",\"Resource\":\"" + tokenList + "\","
+                + "\"Action\":[\"s3:GetObject\"]},"
+                + "{\"Sid\":\"Tls\",\"Effect\":\"Allow\",\"Resource\":\"" + tlsFiles + "\","
                 + "\"Action\":[\"s3:GetObject\"]},"
                 + "{\"Sid\":\"Objects\",\"Effect\":\"Allow\",\"Resource\":\"" + objects + "\","
                 + "\"Action\":[\"s3:GetObject\",\"s3:PutObject\",\"s3:DeleteObject\",\"s3:AbortMultipartUpload\","

@@ -40,13 +40,16 @@ public final class HealthGate {
         }
     }
 
+    /** A ready instance accepts at once; a booting one refuses at once: 2 s is for a lost packet. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
     private final HttpClient http;
     private final ObjectMapper json;
     private final Duration pollInterval;
 
-    public HealthGate(ObjectMapper json, Duration pollInterval) {
-        // HTTP/1.1: the default HTTP/2 client tries an h2c upgrade first, which the service does not need.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+    /** @param http the environment's client ({@link EnvHttp}): plain HTTP, or HTTPS pinned to its certificate */
+    public HealthGate(ObjectMapper json, Duration pollInterval, HttpClient http) {
+        this.http = http;
         this.json = json;
         this.pollInterval = pollInterval;
     }

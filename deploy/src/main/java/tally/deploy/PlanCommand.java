@@ -120,10 +120,18 @@ final class PlanCommand {
             steps.add(new Step("EC2 AuthorizeSecurityGroupIngress tcp " + options.port + " from " + options.cidr,
                     "follows CreateSecurityGroup (cannot be dry-run before the group exists)", true));
         }
-        steps.add(access(aws, store.bucket(), live));
+        EnvTls tls = cli.tls(aws, env);
+        boolean[] https = {false};
+        steps.add(read("S3 GetObject " + tls.certLocation() + " (TLS)", () -> tls.read().map(cert -> {
+            https[0] = true;
+            return "HTTPS with " + cert.getSubjectX500Principal().getName() + " (valid until "
+                    + cert.getNotAfter().toInstant() + ", key " + tls.keyLocation() + "); the health gate pins it";
+        }).orElse("none: plain HTTP (tally-deploy tls put --env " + env + " gives the environment a certificate)")));
+        steps.add(access(aws, store.bucket(), live, https[0]));
         EnvDataStore data = cli.dataStore(aws, env, options);
         steps.add(read("IAM CreateRole " + data.roleName() + ", PutRolePolicy tally-data-store (" + data.location()
-                + " and reading " + data.tokenList() + "), CreateInstanceProfile " + data.profileName()
+                + ", reading " + data.tokenList() + " and " + EnvTls.prefix(env) + "*), CreateInstanceProfile "
+                + data.profileName()
                 + ", AddRoleToInstanceProfile", () -> roleState(aws, data)));
         steps.add(new Step("S3 PutBucketLifecycleConfiguration " + store.bucket() + ": abort multipart uploads"
                 + " left open for a day (rule tally-abort-incomplete-uploads)", "only if the rule is missing", true));
@@ -161,7 +169,7 @@ final class PlanCommand {
      * Who may do what once released. The port open to everyone is the default and is normal for a public
      * service, because writes need a token; the step says so, and says when nobody holds one yet.
      */
-    private Step access(AwsClients aws, String bucket, Optional<Fleet.Live> live) {
+    private Step access(AwsClients aws, String bucket, Optional<Fleet.Live> live, boolean https) {
         String kept = live.flatMap(l -> l.instances().stream().map(i -> Fleet.tag(i, Fleet.READ_ACCESS_TAG))
                 .filter(java.util.Objects::nonNull).findFirst()).orElse(null);
         String reads = options.readAccess != null ? options.readAccess : kept != null ? kept : "public";
@@ -178,7 +186,9 @@ final class PlanCommand {
                     : "";
             return open + (held == 0 ? "no token yet: nobody can write until tally-deploy token create --env " + env
                     : held + " token(s) (tally-deploy token list --env " + env + ")")
-                    + "; traffic is plain HTTP, so put TLS in front (see the README) before tokens cross the internet";
+                    + (https ? "; traffic is HTTPS, so tokens cross the network encrypted"
+                            : "; traffic is plain HTTP, so give the environment a certificate (tally-deploy tls put)"
+                                    + " or put TLS in front before tokens cross the internet");
         });
     }
 

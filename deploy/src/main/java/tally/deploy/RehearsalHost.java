@@ -36,12 +36,21 @@ public final class RehearsalHost implements InstanceHost {
     private final Duration bootstrapTimeout;
     private final URI endpoint;
     private final String region;
+    private final String scheme;
+
+    /** A rehearsal of an environment on plain HTTP. */
+    public RehearsalHost(Path dir, Ec2Client ec2, Duration bootstrapTimeout, URI endpoint, String region) {
+        this(dir, ec2, bootstrapTimeout, endpoint, region, "http");
+    }
 
     /**
      * @param endpoint the emulator the deploy talks to: the instances' data store is there too
      * @param region the region the instances are told (AWS_REGION)
+     * @param scheme {@code http}, or {@code https} for an environment with TLS
      */
-    public RehearsalHost(Path dir, Ec2Client ec2, Duration bootstrapTimeout, URI endpoint, String region) {
+    public RehearsalHost(Path dir, Ec2Client ec2, Duration bootstrapTimeout, URI endpoint, String region,
+                         String scheme) {
+        this.scheme = scheme;
         this.dir = dir;
         this.ec2 = ec2;
         this.bootstrapTimeout = bootstrapTimeout;
@@ -131,7 +140,7 @@ public final class RehearsalHost implements InstanceHost {
     private URI local(String instanceId) {
         Path portFile = home(instanceId).resolve("port");
         try {
-            return URI.create("http://127.0.0.1:" + Files.readString(portFile).trim());
+            return URI.create(scheme + "://127.0.0.1:" + Files.readString(portFile).trim());
         } catch (IOException e) {
             throw new DeployException("instance " + instanceId + " was not started by the rehearsal in " + dir
                     + " (no " + portFile + ")", e);

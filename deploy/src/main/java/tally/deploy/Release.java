@@ -36,14 +36,20 @@ public final class Release {
     private final HealthGate gate;
     private final ReleaseSettings settings;
     private final EnvDataStore data;
+    private final EnvTls tls;
     private final Progress progress;
     private final Clock clock;
     private final String actor;
     /** Set while a locked command runs. */
     private volatile OnInterrupt onInterrupt;
 
+    /**
+     * @param tls the environment's certificate and key, which the new instances serve HTTPS with (then
+     *     {@code host} gives https URLs and {@code gate} pins the certificate); null for plain HTTP
+     */
     public Release(Fleet fleet, ReleaseStore store, EnvLock lock, History history, InstanceHost host, HealthGate gate,
-                   ReleaseSettings settings, EnvDataStore data, Progress progress, Clock clock, String actor) {
+                   ReleaseSettings settings, EnvDataStore data, EnvTls tls, Progress progress, Clock clock,
+                   String actor) {
         this.fleet = fleet;
         this.store = store;
         this.lock = lock;
@@ -52,6 +58,7 @@ public final class Release {
         this.gate = gate;
         this.settings = settings;
         this.data = data;
+        this.tls = tls;
         this.progress = progress;
         this.clock = clock;
         this.actor = actor;
@@ -147,8 +154,11 @@ public final class Release {
         String groupId = progress.step("security group " + fleet.securityGroupName(), () -> fleet.ensureSecurityGroup(settings.port(), settings.cidr()));
         String ami = progress.step("resolve AMI", () -> fleet.resolveAmi(settings.ami()));
         String profile = progress.step("data store " + data.location() + ", token list " + data.tokenList() + ", instance profile", data::prepare);
+        progress.note("%s", tls == null ? "plain HTTP (no certificate in " + fleet.env() + ")"
+                : "HTTPS with " + tls.certLocation() + " and " + tls.keyLocation());
         String userData = BootstrapScript.render(version, store.presignedJarUrl(version, settings.urlValidity()),
-                manifest.sha256(), settings.port(), data.location(), data.tokenList(), readAccess);
+                manifest.sha256(), settings.port(), data.location(), data.tokenList(), readAccess,
+                tls == null ? null : new BootstrapScript.Tls(tls.certLocation(), tls.keyLocation()));
         List<String> ids = progress.step("launch " + count + " x " + settings.instanceType() + " (" + ami + ") for " + version,
                 () -> fleet.launch(new Fleet.Launch(ami, settings.instanceType(), count, groupId, userData, version, deployId,
                         deployId, profile, readAccess)));

@@ -68,8 +68,10 @@ final class SmokeCommand {
         try (AwsClients aws = cli.clients()) {
             Fleet fleet = new Fleet(aws.ec2(), env, options.pollInterval);
             Fleet.Live live = fleet.live().orElseThrow(() -> new DeployException("environment " + env + " has no live release"));
-            URI base = cli.host(aws, options.port).addressEndpoint(live.address().publicIp(), live.address().instanceId());
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+            EnvHttp envHttp = cli.http(aws, env);
+            URI base = cli.host(aws, options.port, envHttp).addressEndpoint(live.address().publicIp(),
+                    live.address().instanceId());
+            HttpClient http = envHttp.client(Duration.ofSeconds(5));
             List<Check> checks = new ArrayList<>();
             checks.add(status(http, base, "/healthz"));
             checks.add(status(http, base, "/readyz"));

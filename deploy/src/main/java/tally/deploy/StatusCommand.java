@@ -37,8 +37,9 @@ final class StatusCommand {
     private int run() {
         try (AwsClients aws = cli.clients()) {
             Fleet fleet = new Fleet(aws.ec2(), env, options.pollInterval);
-            InstanceHost host = cli.host(aws, options.port);
-            HealthGate gate = new HealthGate(cli.mapper, options.pollInterval);
+            EnvHttp http = cli.http(aws, env);
+            InstanceHost host = cli.host(aws, options.port, http);
+            HealthGate gate = new HealthGate(cli.mapper, options.pollInterval, http.client(HealthGate.CONNECT_TIMEOUT));
             Optional<Address> address = fleet.address();
             String target = address.map(Address::instanceId).orElse(null);
             List<InstanceStatus> rows = new ArrayList<>();

@@ -85,9 +85,9 @@ final class TokenCommand {
     /** Null once every running instance accepts {@code token}; else which one does not, and what it answered. */
     private static String awaitInstances(DeployCli cli, AwsClients aws, String env, String token, int port,
                                          Duration limit) {
-        InstanceHost host = cli.host(aws, port);
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        EnvHttp envHttp = cli.http(aws, env);
+        InstanceHost host = cli.host(aws, port, envHttp);
+        HttpClient http = envHttp.client(Duration.ofSeconds(5));
         for (Instance instance : new Fleet(aws.ec2(), env, Duration.ofSeconds(2)).instances()) {
             if (!"running".equals(instance.state().nameAsString())) {
                 continue; // still booting or stopping: it reads the list when its service starts
