@@ -33,7 +33,8 @@ public final class AwsErrors {
     /** Returns a {@link DeployException} describing {@code e}, raised while doing {@code action}. */
     public static DeployException describe(String action, SdkException e) {
         if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
-            String code = service.awsErrorDetails().errorCode();
+            // S3 gives no code for an answer without a body (a HEAD, or an error page not in S3's format).
+            String code = java.util.Objects.requireNonNullElse(service.awsErrorDetails().errorCode(), "no error code");
             String detail = code + ": " + service.awsErrorDetails().errorMessage()
                     + " (HTTP " + service.statusCode() + ", request id " + service.requestId() + ")";
             if (UNAUTHORIZED.contains(code)) {

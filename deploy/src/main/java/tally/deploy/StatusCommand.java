@@ -37,10 +37,10 @@ final class StatusCommand {
     private int run() {
         try (AwsClients aws = cli.clients()) {
             Fleet fleet = new Fleet(aws.ec2(), env, options.pollInterval);
+            Optional<Address> address = fleet.address();
             EnvHttp http = cli.http(aws, env);
             InstanceHost host = cli.host(aws, options.port, http);
             HealthGate gate = new HealthGate(cli.mapper, options.pollInterval, http.client(HealthGate.CONNECT_TIMEOUT));
-            Optional<Address> address = fleet.address();
             String target = address.map(Address::instanceId).orElse(null);
             List<InstanceStatus> rows = new ArrayList<>();
             for (Instance i : fleet.instances()) {

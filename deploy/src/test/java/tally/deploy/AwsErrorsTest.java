@@ -67,6 +67,17 @@ class AwsErrorsTest {
         assertThat(result[1]).contains("AWS throttled", "after 3 attempts", "RequestLimitExceeded");
     }
 
+    @Test
+    void an_error_without_a_code_as_s3_gives_for_a_head_is_described_rather_than_a_crash() {
+        DeployException described = AwsErrors.describe("read s3://b/envs/staging/tls/cert.pem",
+                software.amazon.awssdk.services.s3.model.S3Exception.builder().statusCode(403)
+                        .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                                .errorMessage("Forbidden").build()).build());
+
+        assertThat(described.getMessage()).contains("AWS refused to read s3://b/envs/staging/tls/cert.pem",
+                "no error code: Forbidden (HTTP 403");
+    }
+
     private String[] status() {
         Cli.Run run = Cli.in(Map.of(), "--endpoint-url", "http://127.0.0.1:" + server.getAddress().getPort(),
                 "--bucket", "b", "--max-attempts", "3", "status", "--env", "staging");
