@@ -63,7 +63,13 @@ final class Cli {
     }
 
     RehearsalHost host(AwsClients aws) {
-        return new RehearsalHost(rehearsalDir, aws.ec2(), java.time.Duration.ofMinutes(1), moto.endpoint(), "us-east-1");
+        return host(aws, "http");
+    }
+
+    /** The rehearsal's instances, reached with {@code scheme}: {@code https} for an environment with TLS. */
+    RehearsalHost host(AwsClients aws, String scheme) {
+        return new RehearsalHost(rehearsalDir, aws.ec2(), java.time.Duration.ofMinutes(1), moto.endpoint(), "us-east-1",
+                scheme);
     }
 
     AwsClients clients() {

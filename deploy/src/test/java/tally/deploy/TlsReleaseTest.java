@@ -157,7 +157,7 @@ class TlsReleaseTest {
 
         assertThat(run.exit()).as(run.all()).isZero();
         assertThat(run.out()).contains("HTTPS with s3://" + BUCKET + "/envs/" + ENV + "/tls/cert.pem", "health gate");
-        URI base = new CloudHost(host.endpoint(onlyInstance()).getPort(), "https").addressEndpoint("127.0.0.1", "-");
+        URI base = cli.host(aws, "https").endpoint(onlyInstance());
         HttpResponse<String> version = get(pinnedTo("cert.pem"), base.resolve("/version"));
         assertThat(version.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(version.body()).path("version").asText()).isEqualTo("v1");
@@ -170,7 +170,7 @@ class TlsReleaseTest {
     @Test
     @Order(4)
     void the_instance_refuses_plain_http_and_a_client_pinned_to_another_certificate() {
-        URI https = new CloudHost(host.endpoint(onlyInstance()).getPort(), "https").addressEndpoint("127.0.0.1", "-");
+        URI https = cli.host(aws, "https").endpoint(onlyInstance());
         URI http = URI.create("http://127.0.0.1:" + https.getPort() + "/healthz");
 
         assertThatThrownBy(() -> get(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build(), http))
