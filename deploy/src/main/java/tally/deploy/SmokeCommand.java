@@ -157,7 +157,7 @@ final class SmokeCommand {
         TokenProbe.Answer answer = TokenProbe.await(http, base, runToken, tokenWait);
         return new Check("new token " + tokenName + " accepted", answer.accepted(), answer.accepted()
                 ? "after " + answer.waitedMillis() + " ms"
-                : "still HTTP " + answer.lastStatus() + " after " + answer.waitedMillis() + " ms (--token-wait " + tokenWait
+                : "still " + answer.last() + " after " + answer.waitedMillis() + " ms (--token-wait " + tokenWait
                         + "): do the instances read " + EnvTokens.location(cli.bucket(), env) + "?");
     }
 

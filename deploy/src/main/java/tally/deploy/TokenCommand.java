@@ -100,8 +100,8 @@ final class TokenCommand {
                 return "the wait was interrupted";
             }
             if (!answer.accepted()) {
-                return instance.instanceId() + " still answers HTTP " + answer.lastStatus() + " after "
-                        + answer.waitedMillis() + " ms: does it read " + EnvTokens.location(cli.bucket(), env) + "?";
+                return instance.instanceId() + " does not accept it after " + answer.waitedMillis() + " ms (last: "
+                        + answer.last() + "): does it read " + EnvTokens.location(cli.bucket(), env) + "?";
             }
             cli.err().println("  " + instance.instanceId() + " accepts it (after " + answer.waitedMillis() + " ms)");
         }

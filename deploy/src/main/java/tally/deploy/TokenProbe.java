@@ -14,8 +14,11 @@ import java.time.Duration;
  * counts as a wrong token, and ten a minute would have this client throttled.
  */
 final class TokenProbe {
-    /** How it ended: accepted or not, the last status seen (-1: no answer), and after how long. */
-    record Answer(boolean accepted, int lastStatus, long waitedMillis) {
+    /**
+     * How it ended: accepted or not, the last answer ({@code HTTP 401}, or why there was none: with TLS, a
+     * certificate that is not the environment's), and after how long.
+     */
+    record Answer(boolean accepted, String last, long waitedMillis) {
     }
 
     private static final Duration PAUSE = Duration.ofMillis(1500);
@@ -28,16 +31,19 @@ final class TokenProbe {
         long deadline = t0 + limit.toNanos();
         while (true) {
             int status;
+            String last;
             try {
                 status = http.send(HttpRequest.newBuilder(base.resolve("/api/datasets?limit=1"))
                         .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + token).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode();
+                last = "HTTP " + status;
             } catch (IOException e) {
                 status = -1;
+                last = "no answer (" + e + ")";
             }
             long waited = (System.nanoTime() - t0) / 1_000_000;
             if (status == 200 || System.nanoTime() > deadline) {
-                return new Answer(status == 200, status, waited);
+                return new Answer(status == 200, last, waited);
             }
             Thread.sleep(PAUSE.toMillis());
         }

@@ -212,6 +212,18 @@ class TlsReleaseTest {
 
     @Test
     @Order(7)
+    void a_new_certificate_counts_from_the_next_release_and_until_then_the_tool_says_why_it_cannot_reach_the_instance() {
+        Cli.Run put = cli.run("tls", "put", "--env", ENV, "--cert", file("other-cert.pem"), "--key", file("other-key.pem"));
+        Cli.Run token = cli.run("token", "create", "--env", ENV, "--name", "late", "--wait", "--wait-limit", "1s");
+
+        assertThat(put.exit()).as(put.all()).isZero();
+        assertThat(token.exit()).as(token.all()).isEqualTo(1);
+        assertThat(token.err()).contains(onlyInstance().instanceId() + " does not accept it after", "(last: no answer",
+                "not the environment's");
+    }
+
+    @Test
+    @Order(8)
     void after_tls_remove_the_next_release_serves_plain_http_again() throws Exception {
         String before = onlyInstance().instanceId();
         Cli.Run removed = cli.run("tls", "remove", "--env", ENV);
@@ -234,6 +246,6 @@ class TlsReleaseTest {
         assertThat(JSON.readTree(status.out()).path("url").asText()).startsWith("http://127.0.0.1:");
         Cli.Run history = cli.run("--json", "history", "--env", ENV);
         assertThat(JSON.readTree(history.out()).findValuesAsText("action"))
-                .containsExactly("tls-put", "release", "token-create", "tls-remove", "release");
+                .containsExactly("tls-put", "release", "token-create", "tls-put", "token-create", "tls-remove", "release");
     }
 }
