@@ -75,8 +75,9 @@ public final class AccessGuard implements HttpHandler {
         }
         exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, Authentication.CHALLENGE);
         throw Problem.of(401, "Unauthorized", (write ? "changing datasets" : "reading datasets")
-                + " on this server needs a token: send Authorization: Bearer TOKEN with a token from the server's "
-                + "token file (ask its operator for one), or sign in at /signin in a browser").toException();
+                + " on this server needs a token: send Authorization: Bearer TOKEN with a token its operator gave you"
+                + " (a line of the server's token file, or tally-deploy token create), or sign in at /signin in a"
+                + " browser").toException();
     }
 
     /** The pages, as opposed to the API, the WebSocket and the metrics, whose clients are programs. */
