@@ -76,6 +76,11 @@ public final class Fleet {
 
     /** What the stable address points at: the live deploy and every instance launched with it. */
     public record Live(Address address, String version, String deployId, List<Instance> instances) {
+        /** The {@code --read-access} the fleet was released with (its instance tag), or null for a fleet older than the tag. */
+        public String readAccess() {
+            return instances.stream().map(i -> tag(i, READ_ACCESS_TAG)).filter(java.util.Objects::nonNull).findFirst()
+                    .orElse(null);
+        }
     }
 
     public Optional<Live> live() {

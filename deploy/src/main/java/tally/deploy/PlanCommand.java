@@ -170,8 +170,7 @@ final class PlanCommand {
      * service, because writes need a token; the step says so, and says when nobody holds one yet.
      */
     private Step access(AwsClients aws, String bucket, Optional<Fleet.Live> live, boolean https) {
-        String kept = live.flatMap(l -> l.instances().stream().map(i -> Fleet.tag(i, Fleet.READ_ACCESS_TAG))
-                .filter(java.util.Objects::nonNull).findFirst()).orElse(null);
+        String kept = live.map(Fleet.Live::readAccess).orElse(null);
         String reads = options.readAccess != null ? options.readAccess : kept != null ? kept : "public";
         String why = options.readAccess != null ? "--read-access " + reads
                 : kept != null ? "as the live release; --read-access changes it" : "the default; --read-access token closes them";

@@ -144,7 +144,7 @@ public final class Release {
         String previous = live.map(Fleet.Live::version).orElse(null);
         String readAccess = readAccess(live);
         if (live.isPresent() && version.equals(previous) && live.get().instances().size() == count
-                && readAccess.equals(liveReadAccess(live.get())) && healthy(live.get(), version)) {
+                && readAccess.equals(live.get().readAccess()) && healthy(live.get(), version)) {
             progress.note("%s already runs %s on %d healthy instance(s): nothing to do", fleet.env(), version, count);
             return new Outcome(action, "no-op", fleet.env(), version, previous, live.get().deployId(),
                     ids(live.get().instances()), live.get().address().publicIp(), progress.elapsedMillis() - t0,
@@ -219,17 +219,12 @@ public final class Release {
         if (settings.readAccess() != null) {
             return settings.readAccess();
         }
-        String kept = live.map(Release::liveReadAccess).orElse(null);
+        String kept = live.map(Fleet.Live::readAccess).orElse(null);
         if (kept != null) {
             progress.note("reads: %s, as the live release has them (--read-access changes it)", kept);
             return kept;
         }
         return "public";
-    }
-
-    private static String liveReadAccess(Fleet.Live live) {
-        return live.instances().stream().map(i -> Fleet.tag(i, Fleet.READ_ACCESS_TAG)).filter(java.util.Objects::nonNull)
-                .findFirst().orElse(null);
     }
 
     private boolean healthy(Fleet.Live live, String version) {

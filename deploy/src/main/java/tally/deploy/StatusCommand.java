@@ -43,7 +43,8 @@ final class StatusCommand {
             HealthGate gate = new HealthGate(cli.mapper, options.pollInterval, http.client(HealthGate.CONNECT_TIMEOUT));
             String target = address.map(Address::instanceId).orElse(null);
             List<InstanceStatus> rows = new ArrayList<>();
-            for (Instance i : fleet.instances()) {
+            List<Instance> instances = fleet.instances();
+            for (Instance i : instances) {
                 String version = Fleet.tag(i, "version");
                 String health = "running".equals(i.state().nameAsString()) && version != null
                         ? gate.check(i.instanceId(), host.endpoint(i), version).detail() : "-";
@@ -54,7 +55,7 @@ final class StatusCommand {
             String url = address.isPresent() && target != null
                     ? url(() -> host.addressEndpoint(address.get().publicIp(), target)) : null;
             // Who may do what: reads as the live fleet was released with, writes for the holders of listed tokens.
-            String reads = fleet.instances().stream().filter(i -> i.instanceId().equals(target))
+            String reads = instances.stream().filter(i -> i.instanceId().equals(target))
                     .map(i -> Fleet.tag(i, Fleet.READ_ACCESS_TAG)).filter(java.util.Objects::nonNull).findFirst().orElse(null);
             int tokens = new EnvTokens(aws.s3(), cli.bucket(), env).list().size();
             Status status = new Status(env, live, address.map(Address::publicIp).orElse(null), url,

@@ -36,11 +36,6 @@ public final class Tokens {
         this.clock = clock;
     }
 
-    /** Reads the file; throws if it is missing or has a bad line. */
-    public static Tokens load(java.nio.file.Path file) throws IOException {
-        return open(new FileTokenSource(file));
-    }
-
     /** Reads the list; see the class comment for what happens when it cannot be read. */
     public static Tokens open(TokenSource source) throws IOException {
         return open(source, Clock.systemUTC());

@@ -64,7 +64,7 @@ class TokenFileTest {
     @Test
     void a_broken_file_on_reload_leaves_the_tokens_read_before_in_force(@TempDir Path dir) throws IOException {
         Path file = Files.writeString(dir.resolve("tokens"), "ci: " + TOKEN + "\n");
-        Tokens tokens = Tokens.load(file);
+        Tokens tokens = Tokens.open(new FileTokenSource(file));
 
         Files.writeString(dir.resolve("tokens"), "ci: " + TOKEN + "\nhalf-writ");
         assertThat(tokens.reloadIfChanged()).isFalse();
